@@ -1,0 +1,26 @@
+/**
+ * Typed errors the app raises at its edges. Each names its cause and what to do about it, so the CLI and the
+ * server can print it as is.
+ */
+export class KeelError extends Error {
+  constructor(
+    message: string,
+    /** What the user should do about it. */
+    readonly hint: string,
+  ) {
+    super(`${message} ${hint}`.trim());
+    this.name = new.target.name;
+  }
+}
+
+/** A setting, environment variable or file the app needs is missing or malformed. */
+export class ConfigurationError extends KeelError {}
+
+/** The request itself is unusable (empty, oversized, not text). */
+export class InvalidRequestError extends KeelError {}
+
+/** A thread id that has no checkpoints. */
+export class UnknownThreadError extends KeelError {}
+
+/** A resume payload that does not answer the pending approval. */
+export class InvalidResumeError extends KeelError {}
