@@ -1,0 +1,46 @@
+/**
+ * Helpers shared by the primitive tools of every domain: money formatting, dollar-to-cent conversion, the
+ * audit-log insert every write tool makes, and deterministic id allocation. Keep this API small.
+ */
+import type { CompanyDb } from "../../src/db/index.js";
+import type { ToolContext } from "../../src/toolkit/define-tool.js";
+
+const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+/** Integer cents as a dollar string. @example formatUsd(9900) === "$99.00" */
+export function formatUsd(cents: number): string {
+  return usd.format(cents / 100);
+}
+
+/** Dollars (as the model passes them) to integer cents, rounded to the nearest cent. @example toCents(12.5) === 1250 */
+export function toCents(amountUsd: number): number {
+  return Math.round(amountUsd * 100);
+}
+
+/**
+ * Records a tool's effect in `audit_log`. Call it inside the same `ctx.db.sql.transaction(...)` as the change
+ * itself, so the change and its audit row commit (or roll back) together.
+ */
+export function writeAudit(ctx: Pick<ToolContext, "db" | "actor">, tool: string, args: unknown, result: unknown): void {
+  ctx.db.sql
+    .prepare("INSERT INTO audit_log (actor, tool, args, result, created_at) VALUES (?, ?, ?, ?, ?)")
+    .run(ctx.actor, tool, JSON.stringify(args ?? {}), JSON.stringify(result ?? null), new Date().toISOString());
+}
+
+/**
+ * The next id of a table whose ids are `PREFIX-<number>`: the largest existing number plus one, zero-padded to
+ * the width of the existing ids (at least 4 digits). Deterministic for a given database state.
+ * @example nextId(db, "credits", "CRD") === "CRD-0007"
+ */
+export function nextId(db: CompanyDb, table: string, prefix: string): string {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`nextId: invalid table name ${table}`);
+  const stem = prefix.endsWith("-") ? prefix : `${prefix}-`;
+  const row = db.sql
+    .prepare(
+      `SELECT MAX(CAST(substr(id, ?) AS INTEGER)) AS n, MAX(length(id) - ?) AS width
+         FROM ${table} WHERE id LIKE ? || '%' AND substr(id, ?) GLOB '[0-9]*'`,
+    )
+    .get(stem.length + 1, stem.length, stem, stem.length + 1) as { n: number | null; width: number | null };
+  const next = (row.n ?? 0) + 1;
+  return `${stem}${String(next).padStart(Math.max(4, row.width ?? 0), "0")}`;
+}
