@@ -1,9 +1,11 @@
 /**
  * Helpers shared by the primitive tools of every domain: money formatting, dollar-to-cent conversion, the
- * audit-log insert every write tool makes, and deterministic id allocation. Keep this API small.
+ * audit-log insert every write tool makes, deterministic id allocation and the lookup-or-`not_found` of a record
+ * by id. Keep this API small.
  */
 import type { CompanyDb } from "../../src/db/index.js";
 import type { ToolContext } from "../../src/toolkit/define-tool.js";
+import { notFound } from "../../src/toolkit/tool-result.js";
 
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
@@ -33,7 +35,7 @@ export function writeAudit(ctx: Pick<ToolContext, "db" | "actor">, tool: string,
  * @example nextId(db, "credits", "CRD") === "CRD-0007"
  */
 export function nextId(db: CompanyDb, table: string, prefix: string): string {
-  if (!/^[a-z_]+$/.test(table)) throw new Error(`nextId: invalid table name ${table}`);
+  assertTableName(table);
   const stem = prefix.endsWith("-") ? prefix : `${prefix}-`;
   const row = db.sql
     .prepare(
@@ -43,4 +45,19 @@ export function nextId(db: CompanyDb, table: string, prefix: string): string {
     .get(stem.length + 1, stem.length, stem, stem.length + 1) as { n: number | null; width: number | null };
   const next = (row.n ?? 0) + 1;
   return `${stem}${String(next).padStart(Math.max(4, row.width ?? 0), "0")}`;
+}
+
+/**
+ * The row of `table` with primary key `id`, or a `not_found` tool error naming `field`.
+ * @example requireRow<Customer>(ctx.db, "customers", "CUS-1042", "customer", "customer_id")
+ */
+export function requireRow<T>(db: CompanyDb, table: string, id: string, what: string, field: string): T {
+  assertTableName(table);
+  const row = db.sql.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as T | undefined;
+  if (!row) throw notFound(what, id, field);
+  return row;
+}
+
+function assertTableName(table: string): void {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`Invalid table name ${table}`);
 }
