@@ -1,0 +1,26 @@
+/**
+ * Offline token counting with js-tiktoken's bundled tables (`@langchain/core`'s `getNumTokens` downloads its
+ * tables at run time and stalls offline).
+ */
+import { getEncoding, type Tiktoken } from "js-tiktoken";
+import type { BaseMessage } from "@langchain/core/messages";
+
+let encoder: Tiktoken | undefined;
+
+export function countTokens(text: string): number {
+  encoder ??= getEncoding("cl100k_base");
+  return encoder.encode(text).length;
+}
+
+/** Prompt tokens of a model call: every message plus the JSON of the tool schemas bound to it. */
+export function countPromptTokens(messages: BaseMessage[], toolSchemas: unknown[] = []): number {
+  let total = 0;
+  for (const message of messages) {
+    // ~4 tokens of framing per message, as in OpenAI's accounting.
+    total += 4 + countTokens(typeof message.content === "string" ? message.content : JSON.stringify(message.content));
+    const calls = (message as { tool_calls?: unknown[] }).tool_calls;
+    if (calls?.length) total += countTokens(JSON.stringify(calls));
+  }
+  if (toolSchemas.length > 0) total += countTokens(JSON.stringify(toolSchemas));
+  return total;
+}
