@@ -1,0 +1,116 @@
+/** Knowledge base: keyword search over policies and FAQs, and reading one article. */
+import { z } from "zod";
+import { defineTool } from "../../src/toolkit/define-tool.js";
+import { requireRow } from "../shared/db-helpers.js";
+import { idField, limitField } from "../shared/fields.js";
+
+interface ArticleRow {
+  id: string;
+  kind: "policy" | "runbook" | "faq";
+  title: string;
+  body: string;
+  tags: string;
+  service_id: string | null;
+  updated_at: string;
+}
+
+const STOPWORDS = new Set(
+  "the and for with that this what when where which who how our your are was were can could should would does did has have about from into policy policies".split(" "),
+);
+const SNIPPET_CHARS = 180;
+
+export const searchPolicies = defineTool({
+  name: "search_policies",
+  description:
+    "Keyword search over the company's policies and FAQs (refunds, service credits, escalation, SLAs, billing ...). Use it " +
+    "before acting on a customer's request to find the rule that applies, and cite the article id. Returns the best matching " +
+    "article ids, titles and snippets; read a full article with get_kb_article.",
+  schema: z.object({
+    query: z.string().trim().min(2).max(200).describe("Keywords describing the topic, e.g. refund duplicate charge"),
+    limit: limitField(5, 10),
+  }),
+  metadata: {
+    domain: "support",
+    sideEffect: "read",
+    idempotent: true,
+    scopes: ["support:read"],
+    examples: ["What is our refund policy?", "Do service credits need approval?", "When must a ticket be escalated?"],
+  },
+  run: ({ query, limit }, ctx) => {
+    const terms = searchTerms(query);
+    const articles = ctx.db.sql.prepare("SELECT * FROM kb_articles WHERE kind IN ('policy','faq') ORDER BY id").all() as ArticleRow[];
+    const results = articles
+      .map((a) => ({ a, score: score(a, terms) }))
+      .filter((r) => r.score > 0)
+      .sort((x, y) => y.score - x.score || x.a.id.localeCompare(y.a.id))
+      .slice(0, limit)
+      .map(({ a, score }) => ({ article_id: a.id, kind: a.kind, title: a.title, snippet: snippet(a.body, terms), score }));
+    return { query, count: results.length, results };
+  },
+});
+
+export const getKbArticle = defineTool({
+  name: "get_kb_article",
+  description:
+    "Reads one knowledge-base article (policy, FAQ or runbook) in full by its id. Use it after search_policies when the snippet " +
+    "is not enough to decide; cite the article id in your answer. Returns the title, body, tags and last update.",
+  schema: z.object({ article_id: idField("article_id", "The article's id") }),
+  metadata: {
+    domain: "support",
+    sideEffect: "read",
+    idempotent: true,
+    scopes: ["support:read"],
+    examples: ["Show me KB-001", "Read the service credit policy KB-002", "What exactly does KB-005 say?"],
+  },
+  run: ({ article_id }, ctx) => {
+    const a = requireRow<ArticleRow>(ctx.db, "kb_articles", article_id, "knowledge-base article", "article_id");
+    return {
+      article_id: a.id,
+      kind: a.kind,
+      title: a.title,
+      body: a.body,
+      tags: a.tags.split(",").map((t) => t.trim()).filter(Boolean),
+      ...(a.service_id ? { service_id: a.service_id } : {}),
+      updated_at: a.updated_at,
+    };
+  },
+});
+
+/** Lower-case word stems of the query, without stopwords and short words. */
+function searchTerms(query: string): string[] {
+  const words = query.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  return [...new Set(words.filter((w) => w.length >= 3 && !STOPWORDS.has(w)).map(stem))];
+}
+
+/** A crude stem so "refunds", "refunded" and "refunding" all match "refund". */
+function stem(word: string): string {
+  for (const suffix of ["ing", "ed", "es", "s"]) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 4) return word.slice(0, -suffix.length);
+  }
+  return word;
+}
+
+function score(a: ArticleRow, terms: string[]): number {
+  const title = a.title.toLowerCase();
+  const tags = a.tags.toLowerCase();
+  const body = a.body.toLowerCase();
+  let total = 0;
+  for (const term of terms) {
+    if (title.includes(term)) total += 3;
+    if (tags.includes(term)) total += 2;
+    total += Math.min(3, body.split(term).length - 1);
+  }
+  return total;
+}
+
+/** About `SNIPPET_CHARS` of the body around the first matching term (or its start). */
+function snippet(body: string, terms: string[]): string {
+  const lower = body.toLowerCase();
+  const hits = terms.map((t) => lower.indexOf(t)).filter((i) => i >= 0);
+  const at = hits.length ? Math.min(...hits) : 0;
+  let start = Math.max(0, at - 40);
+  if (start > 0) start = body.indexOf(" ", start) + 1 || start;
+  let end = Math.min(body.length, start + SNIPPET_CHARS);
+  if (end < body.length) end = body.lastIndexOf(" ", end) > start ? body.lastIndexOf(" ", end) : end;
+  return `${start > 0 ? "…" : ""}${body.slice(start, end).trim()}${end < body.length ? "…" : ""}`;
+}

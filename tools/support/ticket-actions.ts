@@ -1,0 +1,130 @@
+/** Ticket changes: escalate, change status, reply to the customer. Each is one transaction with its audit row. */
+import { z } from "zod";
+import { defineTool } from "../../src/toolkit/define-tool.js";
+import { ToolError } from "../../src/toolkit/tool-result.js";
+import type { CompanyDb } from "../../src/db/index.js";
+import { nextId, requireRow, writeAudit } from "../shared/db-helpers.js";
+import { idField, reasonField } from "../shared/fields.js";
+import type { CustomerRow, TicketRow } from "./records.js";
+
+export const ESCALATION_TEAMS = ["tier2_support", "billing", "engineering", "account_management"] as const;
+
+/** The team a ticket goes to when the caller names none. */
+const DEFAULT_TEAM: Record<string, (typeof ESCALATION_TEAMS)[number]> = {
+  billing: "billing",
+  technical: "engineering",
+  account: "account_management",
+};
+
+/** Statuses `update_ticket_status` may set; escalation has its own tool. */
+const SETTABLE_STATUSES = ["open", "pending", "resolved", "closed"] as const;
+
+export const escalateTicket = defineTool({
+  name: "escalate_ticket",
+  description:
+    "Escalates a support ticket to a specialist team: sets its status to escalated, records the team and adds a system note " +
+    "with the reason. Use it when the escalation policy requires it (e.g. an SLA breach or an issue you cannot resolve); " +
+    "not for closed or resolved tickets. Returns the ticket's new status and team.",
+  schema: z.object({
+    ticket_id: idField("ticket_id", "The ticket to escalate"),
+    reason: reasonField("Why the ticket is escalated, e.g. Enterprise SLA breached on an urgent outage"),
+    team: z
+      .enum(ESCALATION_TEAMS)
+      .optional()
+      .describe("Team to escalate to; omit to pick by the ticket's category (billing, technical -> engineering, else tier2_support)"),
+  }),
+  metadata: {
+    domain: "support",
+    sideEffect: "write",
+    idempotent: false,
+    scopes: ["support:write"],
+    examples: ["Escalate TCK-5000 to engineering", "Escalate CUS-1100's breached ticket", "Hand ticket TCK-5012 to billing"],
+  },
+  run: (args, ctx) =>
+    ctx.db.sql.transaction(() => {
+      const t = requireRow<TicketRow>(ctx.db, "tickets", args.ticket_id, "ticket", "ticket_id");
+      if (t.status === "resolved" || t.status === "closed")
+        throw new ToolError("invalid_state", `Ticket ${t.id} is ${t.status}; it cannot be escalated.`, "Tell the user the ticket is already finished; reopen it with update_ticket_status first if the issue is back.", "ticket_id");
+      const team = args.team ?? DEFAULT_TEAM[t.category] ?? "tier2_support";
+      if (t.status === "escalated" && t.escalated_to === team)
+        throw new ToolError("invalid_state", `Ticket ${t.id} is already escalated to ${team}.`, "Do not escalate again; tell the user it is already with that team.", "ticket_id");
+      const now = ctx.now.toISOString();
+      ctx.db.sql.prepare("UPDATE tickets SET status = 'escalated', escalated_to = ? WHERE id = ?").run(team, t.id);
+      const messageId = addMessage(ctx.db, t.id, "system", `Escalated to ${team}: ${args.reason}`, now);
+      const result = { ticket_id: t.id, previous_status: t.status, status: "escalated", escalated_to: team, message_id: messageId };
+      writeAudit(ctx, "escalate_ticket", args, result);
+      return result;
+    })(),
+});
+
+export const updateTicketStatus = defineTool({
+  name: "update_ticket_status",
+  description:
+    "Changes a support ticket's status to open, pending, resolved or closed (resolving or closing records the resolution time; " +
+    "reopening clears it). Use escalate_ticket to escalate instead. Closed tickets cannot change. Returns the previous and new status.",
+  schema: z.object({
+    ticket_id: idField("ticket_id", "The ticket to update"),
+    status: z.enum(SETTABLE_STATUSES).describe("The new status"),
+    reason: reasonField("Why the status changes, e.g. Customer confirmed the refund arrived").optional(),
+  }),
+  metadata: {
+    domain: "support",
+    sideEffect: "write",
+    idempotent: true,
+    scopes: ["support:write"],
+    examples: ["Mark TCK-5000 as resolved", "Close ticket TCK-5012", "Set TCK-5003 to pending while we wait for the customer"],
+  },
+  run: (args, ctx) =>
+    ctx.db.sql.transaction(() => {
+      const t = requireRow<TicketRow>(ctx.db, "tickets", args.ticket_id, "ticket", "ticket_id");
+      if (t.status === "closed")
+        throw new ToolError("invalid_state", `Ticket ${t.id} is closed; closed tickets cannot change.`, "Tell the user; if the issue is back, the customer needs a new ticket.", "ticket_id");
+      if (t.status === args.status)
+        throw new ToolError("invalid_state", `Ticket ${t.id} is already ${t.status}.`, "Nothing to change; tell the user the ticket's current status.", "status");
+      const finished = args.status === "resolved" || args.status === "closed";
+      const resolvedAt = finished ? (t.resolved_at ?? ctx.now.toISOString()) : null;
+      ctx.db.sql.prepare("UPDATE tickets SET status = ?, resolved_at = ? WHERE id = ?").run(args.status, resolvedAt, t.id);
+      const result = { ticket_id: t.id, previous_status: t.status, status: args.status, resolved_at: resolvedAt };
+      writeAudit(ctx, "update_ticket_status", args, result);
+      return result;
+    })(),
+});
+
+export const replyToTicket = defineTool({
+  name: "reply_to_ticket",
+  description:
+    "Sends a reply to the customer on a support ticket (emailed to them and added to the conversation as an agent message; " +
+    "records the first response time if this is the first reply). Use it only with the final wording the user approved; not for " +
+    "internal notes. Returns the message id and the address it was sent to.",
+  schema: z.object({
+    ticket_id: idField("ticket_id", "The ticket to reply on"),
+    message: z.string().trim().min(1).max(4000).describe("The reply text exactly as the customer should read it"),
+  }),
+  metadata: {
+    domain: "support",
+    sideEffect: "egress",
+    idempotent: false,
+    scopes: ["support:write", "comms:send"],
+    examples: ["Reply to TCK-5000 that the duplicate charge was refunded", "Tell the customer on TCK-5012 we are investigating", "Send the drafted answer on ticket TCK-5003"],
+  },
+  run: (args, ctx) =>
+    ctx.db.sql.transaction(() => {
+      const t = requireRow<TicketRow>(ctx.db, "tickets", args.ticket_id, "ticket", "ticket_id");
+      if (t.status === "closed")
+        throw new ToolError("invalid_state", `Ticket ${t.id} is closed; replies cannot be sent on it.`, "Tell the user the ticket is closed; do not send the reply.", "ticket_id");
+      const customer = requireRow<CustomerRow>(ctx.db, "customers", t.customer_id, "customer", "ticket_id");
+      const now = ctx.now.toISOString();
+      const messageId = addMessage(ctx.db, t.id, "agent", args.message, now);
+      const firstResponse = t.first_response_at === null;
+      if (firstResponse) ctx.db.sql.prepare("UPDATE tickets SET first_response_at = ? WHERE id = ?").run(now, t.id);
+      const result = { message_id: messageId, ticket_id: t.id, sent_to: customer.email, sent_at: now, first_response: firstResponse };
+      writeAudit(ctx, "reply_to_ticket", args, result);
+      return result;
+    })(),
+});
+
+function addMessage(db: CompanyDb, ticketId: string, author: "agent" | "system", body: string, at: string): string {
+  const id = nextId(db, "ticket_messages", "MSG");
+  db.sql.prepare("INSERT INTO ticket_messages (id, ticket_id, author, body, created_at) VALUES (?, ?, ?, ?, ?)").run(id, ticketId, author, body, at);
+  return id;
+}
