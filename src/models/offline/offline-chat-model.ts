@@ -23,9 +23,9 @@ export interface OfflineCallOptions extends BaseChatModelCallOptions {
 }
 
 export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
-  override readonly model = OFFLINE_MODEL_NAME;
+  readonly model = OFFLINE_MODEL_NAME;
 
-  static lc_name() {
+  static override lc_name() {
     return "OfflineChatModel";
   }
 

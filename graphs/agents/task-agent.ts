@@ -1,0 +1,41 @@
+/**
+ * A task agent: langchain's `createAgent` (model -> tool node loop) with its own prompt, its own tool scope,
+ * the approval middleware, and a structured `TaskResult` as its response. Compiled, it is a subgraph that the
+ * meta agent calls and that LangGraph Studio can open on its own.
+ */
+import { createAgent, toolStrategy } from "langchain";
+import type { KeelTool } from "../../src/toolkit/define-tool.js";
+import { chatModel, tierFor, type ModelTier } from "../../src/models/provider.js";
+import { approvalMiddleware } from "../../src/approval/policy.js";
+import { TaskResultSchema } from "./task-result.js";
+import type { TaskAgentName } from "../meta/directory.js";
+
+export interface TaskAgentSpec {
+  name: TaskAgentName;
+  /** What the agent is for and how it must behave; the shared rules are appended. */
+  instructions: string;
+  tools: KeelTool[];
+  /** Tier used unless `KEEL_AGENT_TIERS` says otherwise. @example "fast" */
+  defaultTier: ModelTier;
+}
+
+const SHARED_RULES = `
+Rules:
+- Use the tools to look things up; never invent ids, amounts, dates or statuses.
+- State a company policy only from a knowledge-base article you retrieved, and cite its id (KB-...). If no article covers the question, say so.
+- If a tool reports invalid or missing arguments, ask the user for the value instead of guessing.
+- Actions that change or send data may pause for a human's approval; if rejected, do not retry them.
+- Finish by calling task_result once with the outcome, the answer, the ids of the records and articles you used as evidence, your confidence, and whether a human should review it.`;
+
+export function createTaskAgent(spec: TaskAgentSpec) {
+  return createAgent({
+    name: spec.name,
+    model: chatModel(tierFor(spec.name, spec.defaultTier)),
+    tools: spec.tools,
+    systemPrompt: `${spec.instructions.trim()}\n${SHARED_RULES}`,
+    responseFormat: toolStrategy(TaskResultSchema),
+    middleware: [approvalMiddleware(spec.tools)],
+  });
+}
+
+export type TaskAgent = ReturnType<typeof createTaskAgent>;

@@ -1,0 +1,130 @@
+/**
+ * The meta agent: routes each request to one or more task agents (in parallel with `Send` when it spans
+ * domains) or to the weekly brief workflow, asks one clarifying question when routing is unsure, and merges
+ * the task agents' structured results into one answer.
+ *
+ *   START -> route -(Send)-> support | incidents | finance | shipping | weekly_brief -> merge -> END
+ *                  \-> clarify -> END
+ *
+ * Task agents are called from node functions rather than added with `addNode(name, agent.graph)`: each agent
+ * keeps its own state (its message history is not the user conversation) and the wrapper maps a routed
+ * objective in and a `TaskResult` out. LangGraph still treats them as subgraphs (checkpoints, interrupts, streaming).
+ */
+import { Annotation, END, MessagesAnnotation, Send, START, StateGraph } from "@langchain/langgraph";
+import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { chatModel, tierFor } from "../../src/models/provider.js";
+import { textOf } from "../../src/models/offline/planner.js";
+import { validateRequest } from "../../src/app/request.js";
+import { TASK_AGENTS, type RouteName, type TaskAgentName } from "./directory.js";
+import { decideRoute, routingThreshold, DEFAULT_CLARIFYING_QUESTION, type RouteDecision } from "./router.js";
+import { mergeReports, type AgentReport } from "./merge.js";
+import { TASK_AGENT_GRAPHS } from "../agents/index.js";
+import { weeklyBrief } from "../workflows/weekly-brief.js";
+import type { TaskResult } from "../agents/task-result.js";
+
+export const MetaState = Annotation.Root({
+  ...MessagesAnnotation.spec,
+  /** The routing decision of the current turn. */
+  routing: Annotation<RouteDecision | null>({ reducer: (_, next) => next, default: () => null }),
+  /** Reports of the current turn by route; `null` clears them at the start of a turn. */
+  reports: Annotation<Record<string, AgentReport>, Record<string, AgentReport> | null>({
+    reducer: (current, update) => (update === null ? {} : { ...current, ...update }),
+    default: () => ({}),
+  }),
+  /** The request that a pending clarifying question refers to. */
+  pendingClarification: Annotation<string | null>({ reducer: (_, next) => next, default: () => null }),
+});
+export type MetaStateType = typeof MetaState.State;
+
+/** What a routed node receives through `Send`. */
+interface RoutedInput {
+  objective: string;
+  route: RouteName;
+}
+
+async function route(state: MetaStateType) {
+  const latest = latestHumanText(state.messages);
+  validateRequest(latest);
+  // A reply to a clarifying question is routed together with the request it clarifies.
+  const request = state.pendingClarification ? `${state.pendingClarification}\n${latest}` : latest;
+  const decision = await decideRoute(chatModel(tierFor("meta", "fast")), request);
+  return { routing: decision, reports: null, pendingClarification: null };
+}
+
+function dispatch(state: MetaStateType): Send[] | "clarify" {
+  const decision = state.routing;
+  if (!decision || decision.routes.length === 0 || decision.confidence < routingThreshold()) return "clarify";
+  const latest = latestHumanText(state.messages);
+  const several = decision.routes.length > 1;
+  return decision.routes.map(
+    (route) =>
+      new Send(route, {
+        route,
+        objective: several && route !== "weekly_brief" ? `${latest}\n(Handle the ${route} part of this request.)` : latest,
+      } satisfies RoutedInput),
+  );
+}
+
+function clarify(state: MetaStateType) {
+  const question = state.routing?.clarifying_question?.trim() || DEFAULT_CLARIFYING_QUESTION;
+  return { messages: [new AIMessage({ content: question, name: "meta" })], pendingClarification: latestHumanText(state.messages) };
+}
+
+function taskAgentNode(name: TaskAgentName) {
+  const agent = TASK_AGENT_GRAPHS[name];
+  return async (input: RoutedInput) => {
+    const output = await agent.invoke({ messages: [new HumanMessage(input.objective)] }, { runName: `agent:${name}` });
+    return { reports: { [name]: toReport(name, output.messages, output.structuredResponse as TaskResult | undefined) } };
+  };
+}
+
+async function weeklyBriefNode() {
+  const brief = await weeklyBrief.invoke({}, { runName: "workflow:weekly_brief" });
+  const report: AgentReport = {
+    route: "weekly_brief",
+    outcome: "completed",
+    answer: `${brief.summary}\nChart: ${brief.chartPath}`,
+    evidence: [],
+    confidence: 1,
+    needs_human_review: false,
+    tools: ["incident_figures", "finance_figures", "shipping_figures", "render_chart_svg"],
+  };
+  return { reports: { weekly_brief: report } };
+}
+
+function merge(state: MetaStateType) {
+  const merged = mergeReports(state.reports);
+  return { messages: [new AIMessage({ content: merged, name: "meta" })] };
+}
+
+function toReport(route: TaskAgentName, messages: BaseMessage[], result: TaskResult | undefined): AgentReport {
+  const tools = messages.filter((m) => m.getType() === "tool" && m.name !== "task_result").map((m) => m.name ?? "tool");
+  if (result) return { route, ...result, tools };
+  // The model ended without the structured result: keep its last words and flag for review.
+  const last = [...messages].reverse().find((m) => m.getType() === "ai");
+  return { route, outcome: "failed", answer: last ? textOf(last) : "The agent returned no answer.", evidence: [], confidence: 0, needs_human_review: true, tools };
+}
+
+function latestHumanText(messages: BaseMessage[]): string {
+  const human = [...messages].reverse().find((m) => m.getType() === "human");
+  return human ? textOf(human) : "";
+}
+
+export function buildMetaGraph() {
+  const builder = new StateGraph(MetaState)
+    .addNode("route", route)
+    .addNode("clarify", clarify)
+    .addNode("weekly_brief", weeklyBriefNode)
+    .addNode("merge", merge);
+  for (const name of TASK_AGENTS) builder.addNode(name, taskAgentNode(name), { subgraphs: [TASK_AGENT_GRAPHS[name]] } as never);
+  const typed = builder as unknown as StateGraph<typeof MetaState.spec, any, any, string>;
+  typed.addEdge(START, "route");
+  typed.addConditionalEdges("route", dispatch, ["clarify", ...TASK_AGENTS, "weekly_brief"]);
+  for (const name of [...TASK_AGENTS, "weekly_brief"]) typed.addEdge(name, "merge");
+  typed.addEdge("merge", END);
+  typed.addEdge("clarify", END);
+  return typed;
+}
+
+/** The compiled meta graph without a checkpointer, for LangGraph Studio and the server (which bring their own). */
+export const graph = buildMetaGraph().compile({ name: "meta" });

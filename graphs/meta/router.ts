@@ -1,0 +1,31 @@
+/**
+ * The meta agent's routing decision: a structured output (zod) naming the routes and a confidence. Below the
+ * threshold the meta agent asks one clarifying question instead of guessing.
+ */
+import { z } from "zod";
+import { HumanMessage, SystemMessage } from "@langchain/core/messages";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { ROUTES, routerPrompt } from "./directory.js";
+
+export const RouteDecisionSchema = z.object({
+  routes: z.array(z.enum(ROUTES)).describe("Every route the request needs; empty when it cannot be routed."),
+  confidence: z.number().min(0).max(1).describe("Confidence that these routes are right, 0 to 1."),
+  reason: z.string().describe("One sentence on why."),
+  clarifying_question: z.string().optional().describe("When confidence is low: one short question that would let you route the request."),
+});
+export type RouteDecision = z.infer<typeof RouteDecisionSchema>;
+
+/** Below this confidence the meta agent asks instead of routing. @example KEEL_ROUTING_THRESHOLD=0.5 */
+export function routingThreshold(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.KEEL_ROUTING_THRESHOLD ?? 0.4);
+  return Number.isFinite(value) && value >= 0 && value <= 1 ? value : 0.4;
+}
+
+export const DEFAULT_CLARIFYING_QUESTION =
+  "I want to send this to the right team: is it about a support ticket or customer account, a service incident, billing and payments, or an order and its delivery?";
+
+export async function decideRoute(model: BaseChatModel, request: string): Promise<RouteDecision> {
+  const router = model.withStructuredOutput(RouteDecisionSchema, { name: "route" });
+  const decision = await router.invoke([new SystemMessage(routerPrompt()), new HumanMessage(request)], { runName: "meta:route" });
+  return RouteDecisionSchema.parse(decision);
+}
