@@ -1,0 +1,107 @@
+/**
+ * `npm start -- "<request>"` runs one request; `npm start` alone opens an interactive session.
+ * Progress (routing, tools, approvals) streams to stderr; answers, with tokens and cost, to stdout.
+ * Approvals are asked on the terminal: approve (a), reject (r) or edit (e, then JSON arguments).
+ */
+import readline from "node:readline/promises";
+import { stdin, stdout, stderr } from "node:process";
+import { createKeelApp, type KeelApp, type TurnResult } from "../graphs/app.js";
+import { describeModels, modelSettings } from "../src/models/provider.js";
+import { formatUsage } from "../src/cost/usage-tracker.js";
+import { formatProgress } from "./progress.js";
+import { KeelError } from "../src/errors.js";
+import { closeCompanyDbs } from "../src/db/index.js";
+
+async function main(argv: string[]): Promise<number> {
+  const args = argv.filter((a) => a !== "--");
+  const threadFlag = args.indexOf("--thread");
+  const threadId = threadFlag >= 0 ? args.splice(threadFlag, 2)[1] : undefined;
+  const request = args.join(" ").trim();
+  const settings = modelSettings();
+  stderr.write(`${describeModels(settings)}\n`);
+  const app = await createKeelApp();
+  stderr.write(`Checkpoints: ${app.checkpoints}\n`);
+  const rl = readline.createInterface({ input: stdin, output: stderr, terminal: stdin.isTTY });
+  try {
+    if (request) {
+      await handleTurn(app, rl, await app.run(request, { threadId, onProgress: (e) => stderr.write(formatProgress(e)) }));
+      return 0;
+    }
+    return await interactive(app, rl, threadId);
+  } finally {
+    rl.close();
+    await app.close();
+    closeCompanyDbs();
+  }
+}
+
+async function interactive(app: KeelApp, rl: readline.Interface, initialThread?: string): Promise<number> {
+  stderr.write('Interactive session. Ask anything; "exit" or Ctrl-D quits.\n');
+  let threadId = initialThread;
+  for (;;) {
+    let line: string;
+    try {
+      line = (await rl.question("\nyou> ")).trim();
+    } catch {
+      return 0; // stdin closed
+    }
+    if (line === "exit" || line === "quit") return 0;
+    if (!line) continue;
+    try {
+      const turn = await app.run(line, { threadId, onProgress: (e) => stderr.write(formatProgress(e)) });
+      threadId = turn.threadId;
+      await handleTurn(app, rl, turn);
+    } catch (error) {
+      if (!(error instanceof KeelError)) throw error;
+      stderr.write(`${error.message}\n`);
+    }
+  }
+}
+
+async function handleTurn(app: KeelApp, rl: readline.Interface, turn: TurnResult): Promise<void> {
+  let current = turn;
+  while (current.status === "needs_approval") {
+    const approval = current.approvals[0]!;
+    const decision = await askDecision(rl, approval.tool);
+    try {
+      current = await app.resume(current.threadId, decision, { onProgress: (e) => stderr.write(formatProgress(e)) });
+    } catch (error) {
+      if (!(error instanceof KeelError)) throw error;
+      stderr.write(`${error.message}\n`);
+    }
+  }
+  stdout.write(`\n${current.answer ?? ""}\n`);
+  stdout.write(`\n[thread ${current.threadId}] ${formatUsage(current.usage)}\n`);
+}
+
+async function askDecision(rl: readline.Interface, tool: string): Promise<unknown> {
+  let answer: string;
+  try {
+    answer = (await rl.question(`Approve ${tool}? [a]pprove / [r]eject / [e]dit: `)).trim().toLowerCase();
+  } catch {
+    return { decision: "reject", reason: "no one was there to approve it (input closed)" };
+  }
+  if (answer.startsWith("a")) return { decision: "approve" };
+  if (answer.startsWith("e")) {
+    const json = await rl.question("New arguments as JSON: ");
+    try {
+      return { decision: "edit", args: JSON.parse(json) };
+    } catch {
+      return { decision: "edit", args: json };
+    }
+  }
+  const reason = await rl.question("Reason (optional): ").catch(() => "");
+  return { decision: "reject", ...(reason.trim() ? { reason: reason.trim() } : {}) };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof KeelError) {
+      stderr.write(`${error.name}: ${error.message}\n`);
+      process.exit(2);
+    }
+    stderr.write(`${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,184 @@
+/**
+ * Keel's programmatic API: the meta graph compiled with a checkpointer, plus run / resume / approvals with
+ * validation at the edge, so bad input is refused before it touches a model, the database or a checkpoint.
+ *
+ * @example
+ * const app = await createKeelApp();
+ * const turn = await app.run("why was customer CUS-1042 charged twice?");
+ * if (turn.status === "needs_approval") await app.resume(turn.threadId, { decision: "approve" });
+ * await app.close();
+ */
+import { randomUUID } from "node:crypto";
+import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { z } from "zod";
+import { buildMetaGraph, type MetaStateType } from "./meta/meta-graph.js";
+import type { AgentReport } from "./meta/merge.js";
+import { TASK_AGENT_GRAPHS } from "./agents/index.js";
+import { openCheckpointer, type CheckpointerHandle } from "../src/persistence/checkpointer.js";
+import { validateRequest } from "../src/app/request.js";
+import { UsageTracker, type UsageTotals } from "../src/cost/usage-tracker.js";
+import { textOf } from "../src/models/offline/planner.js";
+import { InvalidRequestError, InvalidResumeError, UnknownThreadError } from "../src/errors.js";
+import { toProgressEvents, type ProgressEvent } from "./progress.js";
+import { isKeelTool, type KeelTool } from "../src/toolkit/define-tool.js";
+
+/** A human's answer to an approval request. */
+export const ApprovalDecisionSchema = z.discriminatedUnion("decision", [
+  z.object({ decision: z.literal("approve") }),
+  z.object({ decision: z.literal("edit"), args: z.record(z.string(), z.unknown()) }),
+  z.object({ decision: z.literal("reject"), reason: z.string().optional() }),
+]);
+export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
+
+export interface PendingApproval {
+  interruptId: string;
+  tool: string;
+  args: Record<string, unknown>;
+  description: string;
+}
+
+export interface TurnResult {
+  threadId: string;
+  status: "answered" | "needs_approval" | "clarifying";
+  /** The answer (or the clarifying question); absent while an approval is pending. */
+  answer?: string;
+  approvals: PendingApproval[];
+  reports: AgentReport[];
+  usage: UsageTotals;
+}
+
+export interface RunOptions {
+  /** Continue a conversation; a new thread is started when absent. */
+  threadId?: string;
+  /** Called with progress as the graph works: routing, tool calls, results, approvals. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Who is acting, recorded in the audit log of write tools. */
+  userId?: string;
+}
+
+export interface KeelApp {
+  run(request: string, options?: RunOptions): Promise<TurnResult>;
+  resume(threadId: string, decision: unknown, options?: Omit<RunOptions, "threadId">): Promise<TurnResult>;
+  pendingApprovals(threadId: string): Promise<PendingApproval[]>;
+  /** Where checkpoints are kept, for start-up messages. */
+  readonly checkpoints: string;
+  close(): Promise<void>;
+}
+
+const ALL_TOOLS = new Map<string, KeelTool>(
+  Object.values(TASK_AGENT_GRAPHS)
+    .flatMap((agent) => (agent.options.tools ?? []) as unknown[])
+    .filter(isKeelTool)
+    .map((tool) => [tool.name, tool]),
+);
+
+export async function createKeelApp(options: { checkpointer?: BaseCheckpointSaver } = {}): Promise<KeelApp> {
+  const handle: CheckpointerHandle | undefined = options.checkpointer ? undefined : await openCheckpointer();
+  const saver = options.checkpointer ?? handle!.saver;
+  const graph = buildMetaGraph().compile({ checkpointer: saver, name: "meta" });
+
+  const configFor = (threadId: string, userId?: string) => ({ configurable: { thread_id: threadId, ...(userId ? { user_id: userId } : {}) } });
+
+  async function snapshot(threadId: string) {
+    return graph.getState(configFor(threadId), { subgraphs: true });
+  }
+
+  async function pending(threadId: string): Promise<PendingApproval[]> {
+    const state = await snapshot(threadId);
+    const approvals: PendingApproval[] = [];
+    for (const task of state.tasks) {
+      for (const intr of task.interrupts ?? []) {
+        const value = intr.value as { actionRequests?: { name: string; args: Record<string, unknown>; description?: string }[] };
+        for (const action of value.actionRequests ?? []) {
+          approvals.push({ interruptId: intr.id ?? "", tool: action.name, args: action.args, description: action.description ?? "" });
+        }
+      }
+    }
+    return approvals;
+  }
+
+  async function drive(input: unknown, threadId: string, runOptions: Omit<RunOptions, "threadId">): Promise<TurnResult> {
+    const tracker = new UsageTracker();
+    const stream = await graph.stream(input as never, {
+      ...configFor(threadId, runOptions.userId),
+      streamMode: "updates",
+      subgraphs: true,
+      callbacks: [tracker],
+    });
+    for await (const [namespace, update] of stream as AsyncIterable<[string[], Record<string, unknown>]>) {
+      if (runOptions.onProgress) for (const event of toProgressEvents(namespace, update)) runOptions.onProgress(event);
+    }
+    const approvals = await pending(threadId);
+    const state = await snapshot(threadId);
+    const values = state.values as MetaStateType;
+    const reports = Object.values(values.reports ?? {});
+    const usage = tracker.totals();
+    if (approvals.length > 0) {
+      for (const approval of approvals) runOptions.onProgress?.({ kind: "approval", tool: approval.tool, args: approval.args, description: approval.description });
+      return { threadId, status: "needs_approval", approvals, reports, usage };
+    }
+    const last = lastAiMessage(values.messages ?? []);
+    const status = values.pendingClarification ? "clarifying" : "answered";
+    return { threadId, status, answer: last ? textOf(last) : "", approvals: [], reports, usage };
+  }
+
+  return {
+    checkpoints: handle?.description ?? "custom checkpointer",
+
+    async run(request, runOptions = {}) {
+      const text = validateRequest(request);
+      const threadId = runOptions.threadId ?? randomUUID();
+      if (runOptions.threadId && (await pending(threadId)).length > 0) {
+        throw new InvalidRequestError(`Thread ${threadId} is waiting for an approval.`, "Approve, edit or reject the pending action first (resume), then send the next message.");
+      }
+      return drive({ messages: [new HumanMessage(text)] }, threadId, runOptions);
+    },
+
+    async resume(threadId, decision, runOptions = {}) {
+      const state = await snapshot(threadId);
+      if (!state.createdAt) throw new UnknownThreadError(`No conversation has thread id ${threadId}.`, "Check the id; start a new conversation to get one.");
+      const approvals = await pending(threadId);
+      if (approvals.length === 0) throw new InvalidResumeError(`Thread ${threadId} has no pending approval.`, "Send a new request instead of resuming.");
+      const parsed = ApprovalDecisionSchema.safeParse(decision);
+      if (!parsed.success) {
+        throw new InvalidResumeError(
+          `The approval decision is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "decision"}: ${i.message}`).join("; ")}.`,
+          'Send {"decision":"approve"}, {"decision":"edit","args":{...}} or {"decision":"reject","reason":"..."}.',
+        );
+      }
+      if (approvals.length > 1) {
+        throw new InvalidResumeError(`Thread ${threadId} has ${approvals.length} pending approvals.`, "Resume them one at a time through the LangGraph API with a map of interrupt ids.");
+      }
+      const [approval] = approvals as [PendingApproval];
+      const value = parsed.data;
+      if (value.decision === "edit") {
+        const tool = ALL_TOOLS.get(approval.tool);
+        const check = tool?.inputSchema.safeParse(value.args);
+        if (check && !check.success) {
+          throw new InvalidResumeError(
+            `The edited arguments for ${approval.tool} are invalid: ${check.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.`,
+            "Correct them and resume again; the action is still waiting.",
+          );
+        }
+      }
+      const hitlDecision =
+        value.decision === "approve"
+          ? { type: "approve" }
+          : value.decision === "edit"
+            ? { type: "edit", editedAction: { name: approval.tool, args: value.args } }
+            : { type: "reject", message: `A human rejected ${approval.tool}${value.reason ? `: ${value.reason}` : "."}` };
+      return drive(new Command({ resume: { decisions: [hitlDecision] } }), threadId, runOptions);
+    },
+
+    pendingApprovals: pending,
+
+    async close() {
+      await handle?.close();
+    },
+  };
+}
+
+function lastAiMessage(messages: BaseMessage[]): BaseMessage | undefined {
+  return [...messages].reverse().find((m) => m.getType() === "ai");
+}
