@@ -106,8 +106,10 @@ export async function createKeelApp(options: { checkpointer?: BaseCheckpointSave
       subgraphs: true,
       callbacks: [tracker],
     });
+    // Middleware nodes re-emit the model's message in their updates: report each tool call and result once.
+    const seen = new Set<string>();
     for await (const [namespace, update] of stream as AsyncIterable<[string[], Record<string, unknown>]>) {
-      if (runOptions.onProgress) for (const event of toProgressEvents(namespace, update)) runOptions.onProgress(event);
+      for (const event of toProgressEvents(namespace, update, seen)) runOptions.onProgress?.(event);
     }
     const approvals = await pending(threadId);
     const state = await snapshot(threadId);

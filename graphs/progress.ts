@@ -8,7 +8,8 @@ export type ProgressEvent =
   | { kind: "agent_done"; agent: string }
   | { kind: "approval"; tool: string; args: Record<string, unknown>; description: string };
 
-export function toProgressEvents(namespace: string[], update: Record<string, unknown>): ProgressEvent[] {
+/** `seen` holds ids of messages already reported, so repeated updates do not repeat events. */
+export function toProgressEvents(namespace: string[], update: Record<string, unknown>, seen = new Set<string>()): ProgressEvent[] {
   const agent = namespace[0]?.split(":")[0] ?? "meta";
   const events: ProgressEvent[] = [];
   for (const [node, value] of Object.entries(update ?? {})) {
@@ -20,6 +21,9 @@ export function toProgressEvents(namespace: string[], update: Record<string, unk
     if (namespace.length === 0) continue;
     for (const message of data?.messages ?? []) {
       const type = message.getType?.();
+      const key = `${namespace.join("|")}:${message.id ?? (message as { tool_call_id?: string }).tool_call_id ?? JSON.stringify(message.content)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       if (type === "ai") {
         for (const call of (message as { tool_calls?: { name: string; args: Record<string, unknown> }[] }).tool_calls ?? []) {
           if (call.name !== "task_result") events.push({ kind: "tool_call", agent, tool: call.name, args: call.args });

@@ -54,15 +54,9 @@ async function route(state: MetaStateType) {
 function dispatch(state: MetaStateType): Send[] | "clarify" {
   const decision = state.routing;
   if (!decision || decision.routes.length === 0 || decision.confidence < routingThreshold()) return "clarify";
-  const latest = latestHumanText(state.messages);
-  const several = decision.routes.length > 1;
-  return decision.routes.map(
-    (route) =>
-      new Send(route, {
-        route,
-        objective: several && route !== "weekly_brief" ? `${latest}\n(Handle the ${route} part of this request.)` : latest,
-      } satisfies RoutedInput),
-  );
+  // Each routed agent gets the whole request: its own prompt and tool scope keep it to its part.
+  const objective = latestHumanText(state.messages);
+  return decision.routes.map((route) => new Send(route, { route, objective } satisfies RoutedInput));
 }
 
 function clarify(state: MetaStateType) {

@@ -17,8 +17,8 @@ export type RouteDecision = z.infer<typeof RouteDecisionSchema>;
 
 /** Below this confidence the meta agent asks instead of routing. @example KEEL_ROUTING_THRESHOLD=0.5 */
 export function routingThreshold(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.KEEL_ROUTING_THRESHOLD ?? 0.4);
-  return Number.isFinite(value) && value >= 0 && value <= 1 ? value : 0.4;
+  const value = Number(env.KEEL_ROUTING_THRESHOLD ?? 0.45);
+  return Number.isFinite(value) && value >= 0 && value <= 1 ? value : 0.45;
 }
 
 export const DEFAULT_CLARIFYING_QUESTION =

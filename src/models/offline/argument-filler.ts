@@ -17,6 +17,7 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   anyOf?: JsonSchema[];
+  default?: unknown;
 }
 
 export interface FilledArguments {
@@ -51,7 +52,8 @@ export function fillArguments(schema: JsonSchema, request: string, context: stri
       }
     }
     if (value !== undefined) args[name] = value;
-    else if (required.has(name)) missing.push(name);
+    // A field with a default is optional to the caller, even where the JSON schema lists it as required.
+    else if (required.has(name) && field.default === undefined && rawField.default === undefined) missing.push(name);
   }
   return { args, missing, fromContext };
 }

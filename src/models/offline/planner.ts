@@ -94,13 +94,14 @@ export async function planToolStep(messages: BaseMessage[], tools: OfflineTool[]
       if (rounds > 0 && score < top - FOLLOW_UP_MARGIN) break;
       if (calledNames.has(key)) continue;
       const tool = workTools.find((t) => t.name === key)!;
+      const isAction = tool.sideEffect !== "read";
+      if (isAction && !asksFor(turn.objective, tool.name)) continue;
       const filled = fillArguments(tool.parameters, turn.objective, resultTexts);
       if (filled.missing.length > 0) {
         // The most relevant tool needs something only the user can give: ask for it rather than guess.
         if (position === 0 && rounds === 0) return askFor(responseTool, tool, filled.missing);
         continue;
       }
-      const isAction = tool.sideEffect !== "read";
       if (isAction && (position !== 0 || filled.fromContext.length > 0)) continue;
       return new AIMessage({ content: "", tool_calls: [{ id: nextCallId(), name: tool.name, args: filled.args, type: "tool_call" }] });
     }
@@ -117,6 +118,26 @@ export async function planToolStep(messages: BaseMessage[], tools: OfflineTool[]
   const evidence = evidenceIds(turn.outcomes);
   const text = turn.outcomes.map(describeOutcome).join("\n") + policyCaveat(turn.objective, evidence);
   return finish(responseTool, { text, outcome: "completed", confidence: Math.min(0.95, 0.4 + top), evidence });
+}
+
+/** Verbs by which a request asks for an action, keyed by the first word of the tool's name. */
+const ACTION_VERBS: Record<string, string[]> = {
+  update: ["update", "change", "set", "mark", "move"],
+  issue: ["issue", "give", "grant", "credit", "refund"],
+  reply: ["reply", "respond", "answer", "write"],
+  page: ["page", "alert", "wake"],
+  post: ["post", "publish", "announce"],
+  notify: ["notify", "tell", "inform", "let"],
+  send: ["send", "email", "resend", "forward"],
+  create: ["create", "open", "file", "declare", "log"],
+  render: ["render", "draw", "chart", "plot"],
+};
+
+/** True when the request names the action in so many words: the offline model never acts on a hunch. */
+function asksFor(objective: string, toolName: string): boolean {
+  const verb = toolName.split("_")[0]!;
+  const words = new Set(contentWords(objective));
+  return (ACTION_VERBS[verb] ?? [verb]).some((v) => words.has(contentWords(v)[0] ?? v));
 }
 
 /** A policy question answered without a knowledge-base article says so instead of stating a policy. */
@@ -212,7 +233,8 @@ async function decideOptions(request: string, options: string[], promptLines: st
     const [best, second] = await rankCandidates(clause, candidates);
     if (!best || best.score < OPTION_MIN_SCORE) continue;
     if (!chosen.includes(best.key)) chosen.push(best.key);
-    scores.push(Math.min(1, best.score - (second?.score ?? 0) * 0.5));
+    // Confidence grows with the best match and with its lead over the runner-up.
+    scores.push(Math.max(0, Math.min(1, 0.6 * best.score + 1.5 * (best.score - (second?.score ?? 0)))));
   }
   const confidence = scores.length === 0 ? 0 : Math.min(...scores);
   return { options: chosen, confidence };
