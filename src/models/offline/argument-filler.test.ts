@@ -14,7 +14,7 @@ describe("fillArguments", () => {
     ["a dollar amount", { amount_usd: z.number() }, "give them a $1,250.50 credit", { amount_usd: 1250.5 }],
     ["an amount in words", { amount_usd: z.number() }, "refund 40 dollars", { amount_usd: 40 }],
     ["a month period", { period: z.string() }, "revenue for November 2026", { period: "2026-11" }],
-    ["date range ends", { from_date: z.string(), to_date: z.string() }, "between 2026-11-01 and 2026-11-08", { from_date: "2026-11-01", to_date: "2026-11-08" }],
+    ["date range ends", { from_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }, "between 2026-11-01 and 2026-11-08", { from_date: "2026-11-01", to_date: "2026-11-08" }],
     ["an address after 'to'", { address: z.string() }, "change the address of ORD-10500 to 12 Harbor Road, Leeds", { address: "12 Harbor Road, Leeds" }],
     ["an hour window", { hours: z.number().int() }, "errors in the last 6 hours", { hours: 6 }],
   ])("fills %s", (_label, shape, request, expected) => {

@@ -64,16 +64,17 @@ function unwrapOptional(field: JsonSchema): JsonSchema {
 }
 
 function extract(name: string, field: JsonSchema, request: string): unknown {
+  const lname = name.toLowerCase();
+  // Dates come before patterns: a date pattern alone would give from_date and to_date the same first date.
+  if (lname.endsWith("date") || lname === "date") return extractDate(lname, request);
   if (field.pattern) return matchPattern(field.pattern, request);
   if (field.enum) return matchEnum(field.enum, request);
   if (field.type === "array" && field.items?.enum) {
     const found = field.items.enum.filter((option) => mentions(request, String(option)));
     return found.length > 0 ? found : undefined;
   }
-  const lname = name.toLowerCase();
   if (lname === "email" || lname.endsWith("_email")) return request.match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/)?.[0];
   if (lname.includes("amount") || lname.endsWith("_usd")) return extractAmount(request);
-  if (lname.endsWith("date") || lname === "date") return extractDate(lname, request);
   if (lname.includes("period")) return extractPeriod(request);
   if (lname === "hours" || lname.endsWith("_hours")) return extractHours(request);
   if (lname === "address" || lname.endsWith("_address")) return extractAddress(request);

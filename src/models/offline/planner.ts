@@ -42,7 +42,8 @@ export function isResponseTool(tool: OfflineTool): boolean {
 interface Turn {
   objective: string;
   calls: { name: string; args: Record<string, unknown> }[];
-  outcomes: ToolOutcome[];
+  /** `error`: the tool message has status "error" (a failed call, or an action a human rejected). */
+  outcomes: (ToolOutcome & { error?: boolean })[];
 }
 
 /** The current objective (the latest human message) and what has been done for it since. */
@@ -54,7 +55,10 @@ export function currentTurn(messages: BaseMessage[]): Turn {
   const outcomes: ToolOutcome[] = [];
   for (const message of messages.slice(start + 1)) {
     if (message.getType() === "ai") calls.push(...((message as AIMessage).tool_calls ?? []).map((c) => ({ name: c.name, args: c.args })));
-    if (message.getType() === "tool") outcomes.push({ tool: (message as ToolMessage).name ?? "tool", content: textOf(message) });
+    if (message.getType() === "tool") {
+      const tool = message as ToolMessage;
+      outcomes.push({ tool: tool.name ?? "tool", content: textOf(message), error: tool.status === "error" });
+    }
   }
   return { objective, calls, outcomes };
 }
@@ -69,7 +73,13 @@ export async function planToolStep(messages: BaseMessage[], tools: OfflineTool[]
   }
 
   const failure = turn.outcomes.map((o) => ({ o, r: parseToolResult(o.content) })).find(({ r }) => !r.ok);
-  const rejected = turn.outcomes.find((o) => /rejected/i.test(o.content) && !o.content.trim().startsWith("{"));
+  // A rejection is the approval middleware's plain-text error message in place of an action's result (Keel tools
+  // answer in JSON, even when they fail). Its text is the reviewer's own message when they gave one, e.g. through the
+  // LangGraph API `{type: "reject", message: "not today"}`, so it need not say "rejected".
+  const isAction = (name: string) => (tools.find((t) => t.name === name)?.sideEffect ?? "read") !== "read";
+  const rejected = turn.outcomes.find(
+    (o) => !o.content.trim().startsWith("{") && (/rejected/i.test(o.content) || (o.error === true && isAction(o.tool))),
+  );
   if (rejected) {
     return finish(responseTool, { text: `The action was not taken: ${rejected.content}`, outcome: "declined", confidence: 0.9, evidence: evidenceIds(turn.outcomes) });
   }
