@@ -22,7 +22,7 @@ export const voidInvoice = defineTool({
     sideEffect: "destructive",
     idempotent: true,
     scopes: ["finance:write"],
-    examples: ["Void invoice INV-20000", "Cancel the draft invoice INV-20031", "Void CUS-1042's overdue invoice, it was issued in error"],
+    examples: ["Void invoice INV-21042", "Cancel the draft invoice INV-20310", "Void CUS-1042's overdue invoice, it was issued in error"],
   },
   run: (args, ctx) =>
     ctx.db.sql.transaction(() => {
@@ -53,7 +53,7 @@ export const sendInvoiceEmail = defineTool({
     sideEffect: "egress",
     idempotent: false,
     scopes: ["finance:read", "comms:send"],
-    examples: ["Resend invoice INV-20000 to the customer", "Email CUS-1042 a reminder about their overdue invoice", "Send INV-20044 to the client again"],
+    examples: ["Resend invoice INV-21042 to the customer", "Email CUS-1042 a reminder about their overdue invoice", "Send INV-21042 to the client again"],
   },
   run: (args, ctx) =>
     ctx.db.sql.transaction(() => {

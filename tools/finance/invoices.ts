@@ -56,7 +56,7 @@ export const getInvoice = defineTool({
     sideEffect: "read",
     idempotent: true,
     scopes: ["finance:read"],
-    examples: ["Show invoice INV-20000", "Was INV-20044 paid twice?", "What payments were made on invoice INV-20010?"],
+    examples: ["Show invoice INV-21042", "Was INV-21042 paid twice?", "What payments were made on invoice INV-20310?"],
   },
   run: ({ invoice_id }, ctx) => {
     const invoice = requireRow<InvoiceRow>(ctx.db, "invoices", invoice_id, "invoice", "invoice_id");

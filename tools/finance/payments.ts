@@ -30,7 +30,7 @@ export const listPayments = defineTool({
     sideEffect: "read",
     idempotent: true,
     scopes: ["finance:read"],
-    examples: ["List CUS-1042's payments", "Which payments failed for CUS-1100?", "Show payments on invoice INV-20000"],
+    examples: ["List CUS-1042's payments", "Which payments failed for CUS-1100?", "Show payments on invoice INV-21042"],
   },
   run: ({ customer_id, invoice_id, status, limit }, ctx) => {
     if (customer_id) requireRow<CustomerContact>(ctx.db, "customers", customer_id, "customer", "customer_id");

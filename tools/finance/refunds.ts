@@ -22,7 +22,7 @@ export const issueRefund = defineTool({
     sideEffect: "destructive",
     idempotent: false,
     scopes: ["finance:refund"],
-    examples: ["Refund the duplicate charge PAY-30000", "Refund $20 of payment PAY-30012", "Give CUS-1042 their money back for the double charge"],
+    examples: ["Refund the duplicate charge PAY-31043", "Refund $20 of payment PAY-30120", "Give CUS-1042 their money back for the double charge"],
   },
   run: (args, ctx) =>
     ctx.db.sql.transaction(() => {

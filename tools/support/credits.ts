@@ -35,7 +35,7 @@ export const issueCredit = defineTool({
     sideEffect: "write",
     idempotent: false,
     scopes: ["support:write"],
-    examples: ["Give CUS-1100 a $50 credit for the SLA breach", "Credit CUS-1042 $20 for the inconvenience", "Issue a $100 service credit on ticket TCK-5000"],
+    examples: ["Give CUS-1100 a $50 credit for the SLA breach", "Credit CUS-1042 $20 for the inconvenience", "Issue a $100 service credit on ticket TCK-5042"],
   },
   run: (args, ctx) =>
     ctx.db.sql.transaction(() => {

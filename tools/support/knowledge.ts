@@ -103,14 +103,17 @@ function score(a: ArticleRow, terms: string[]): number {
   return total;
 }
 
-/** About `SNIPPET_CHARS` of the body around the first matching term (or its start). */
+/** About `SNIPPET_CHARS` of the paragraph that matches the most terms, from its first match (or the body's start). */
 function snippet(body: string, terms: string[]): string {
-  const lower = body.toLowerCase();
-  const hits = terms.map((t) => lower.indexOf(t)).filter((i) => i >= 0);
-  const at = hits.length ? Math.min(...hits) : 0;
-  let start = Math.max(0, at - 40);
-  if (start > 0) start = body.indexOf(" ", start) + 1 || start;
-  let end = Math.min(body.length, start + SNIPPET_CHARS);
-  if (end < body.length) end = body.lastIndexOf(" ", end) > start ? body.lastIndexOf(" ", end) : end;
-  return `${start > 0 ? "…" : ""}${body.slice(start, end).trim()}${end < body.length ? "…" : ""}`;
+  const paragraphs = body.split(/\n\s*\n/);
+  const hits = (p: string) => terms.filter((t) => p.toLowerCase().includes(t)).length;
+  const best = paragraphs.reduce((a, b) => (hits(b) > hits(a) ? b : a), paragraphs[0] ?? "");
+  const lower = best.toLowerCase();
+  const positions = terms.map((t) => lower.indexOf(t)).filter((i) => i >= 0);
+  let start = positions.length ? Math.max(0, Math.min(...positions) - 40) : 0;
+  if (start > 0) start = best.indexOf(" ", start) + 1 || start;
+  let end = Math.min(best.length, start + SNIPPET_CHARS);
+  if (end < best.length && best.lastIndexOf(" ", end) > start) end = best.lastIndexOf(" ", end);
+  const more = end < best.length || best !== paragraphs[paragraphs.length - 1];
+  return `${start > 0 || best !== paragraphs[0] ? "…" : ""}${best.slice(start, end).trim()}${more ? "…" : ""}`;
 }

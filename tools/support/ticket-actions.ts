@@ -7,13 +7,14 @@ import { nextId, requireRow, writeAudit } from "../shared/db-helpers.js";
 import { idField, reasonField } from "../shared/fields.js";
 import type { CustomerRow, TicketRow } from "./records.js";
 
-export const ESCALATION_TEAMS = ["tier2_support", "billing", "engineering", "account_management"] as const;
+/** Escalation targets of the escalation policy (KB-005). */
+export const ESCALATION_TEAMS = ["tier2-support", "billing-ops", "logistics", "engineering", "privacy"] as const;
 
-/** The team a ticket goes to when the caller names none. */
+/** The team a ticket goes to when the caller names none, by ticket category (KB-005). */
 const DEFAULT_TEAM: Record<string, (typeof ESCALATION_TEAMS)[number]> = {
-  billing: "billing",
+  billing: "billing-ops",
+  shipping: "logistics",
   technical: "engineering",
-  account: "account_management",
 };
 
 /** Statuses `update_ticket_status` may set; escalation has its own tool. */
@@ -31,21 +32,21 @@ export const escalateTicket = defineTool({
     team: z
       .enum(ESCALATION_TEAMS)
       .optional()
-      .describe("Team to escalate to; omit to pick by the ticket's category (billing, technical -> engineering, else tier2_support)"),
+      .describe("Team to escalate to (KB-005): billing-ops for billing disputes, logistics for shipping, engineering for bugs and outages, tier2-support for account issues, privacy for data requests; omit to pick by the ticket's category"),
   }),
   metadata: {
     domain: "support",
     sideEffect: "write",
     idempotent: false,
     scopes: ["support:write"],
-    examples: ["Escalate TCK-5000 to engineering", "Escalate CUS-1100's breached ticket", "Hand ticket TCK-5012 to billing"],
+    examples: ["Escalate TCK-5100 to engineering", "Escalate the duplicate-charge ticket TCK-5042 to billing-ops", "Hand ticket TCK-5077 to logistics"],
   },
   run: (args, ctx) =>
     ctx.db.sql.transaction(() => {
       const t = requireRow<TicketRow>(ctx.db, "tickets", args.ticket_id, "ticket", "ticket_id");
       if (t.status === "resolved" || t.status === "closed")
         throw new ToolError("invalid_state", `Ticket ${t.id} is ${t.status}; it cannot be escalated.`, "Tell the user the ticket is already finished; reopen it with update_ticket_status first if the issue is back.", "ticket_id");
-      const team = args.team ?? DEFAULT_TEAM[t.category] ?? "tier2_support";
+      const team = args.team ?? DEFAULT_TEAM[t.category] ?? "tier2-support";
       if (t.status === "escalated" && t.escalated_to === team)
         throw new ToolError("invalid_state", `Ticket ${t.id} is already escalated to ${team}.`, "Do not escalate again; tell the user it is already with that team.", "ticket_id");
       const now = ctx.now.toISOString();
@@ -72,7 +73,7 @@ export const updateTicketStatus = defineTool({
     sideEffect: "write",
     idempotent: true,
     scopes: ["support:write"],
-    examples: ["Mark TCK-5000 as resolved", "Close ticket TCK-5012", "Set TCK-5003 to pending while we wait for the customer"],
+    examples: ["Mark TCK-5042 as resolved", "Close ticket TCK-5100", "Set TCK-5077 to pending while we wait for the customer"],
   },
   run: (args, ctx) =>
     ctx.db.sql.transaction(() => {
@@ -105,7 +106,7 @@ export const replyToTicket = defineTool({
     sideEffect: "egress",
     idempotent: false,
     scopes: ["support:write", "comms:send"],
-    examples: ["Reply to TCK-5000 that the duplicate charge was refunded", "Tell the customer on TCK-5012 we are investigating", "Send the drafted answer on ticket TCK-5003"],
+    examples: ["Reply to TCK-5042 that the duplicate charge was refunded", "Tell the customer on TCK-5100 we are investigating", "Send the drafted answer on ticket TCK-5077"],
   },
   run: (args, ctx) =>
     ctx.db.sql.transaction(() => {

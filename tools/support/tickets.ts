@@ -48,7 +48,7 @@ export const getTicket = defineTool({
     sideEffect: "read",
     idempotent: true,
     scopes: ["support:read"],
-    examples: ["Show me ticket TCK-5000", "What did the customer write in TCK-5012?", "Read the conversation on ticket TCK-5003"],
+    examples: ["Show me ticket TCK-5042", "What did the customer write in TCK-5100?", "Read the conversation on ticket TCK-5077"],
   },
   run: ({ ticket_id }, ctx) => {
     const t = requireRow<TicketRow>(ctx.db, "tickets", ticket_id, "ticket", "ticket_id");
@@ -83,7 +83,7 @@ export const checkTicketSla = defineTool({
     sideEffect: "read",
     idempotent: true,
     scopes: ["support:read"],
-    examples: ["Did ticket TCK-5000 breach its SLA?", "Is CUS-1100's urgent ticket within SLA?", "How long until TCK-5010 breaches?"],
+    examples: ["Did ticket TCK-5042 breach its SLA?", "Is CUS-1100's urgent ticket within SLA?", "How long until TCK-5077 breaches?"],
   },
   run: ({ ticket_id }, ctx) => {
     const t = requireRow<TicketRow>(ctx.db, "tickets", ticket_id, "ticket", "ticket_id");
@@ -117,13 +117,13 @@ function slaClock(start: string, stop: string | null, targetHours: number, now: 
     target_hours: targetHours,
     due_at: new Date(dueMs).toISOString(),
     state: stop ? (breached ? "breached" : "met") : breached ? "breached" : "running",
-    elapsed_hours: round1(elapsed),
-    ...(stop || breached ? {} : { remaining_hours: round1((dueMs - endMs) / HOUR_MS) }),
-    ...(breached ? { overdue_hours: round1((endMs - dueMs) / HOUR_MS) } : {}),
+    elapsed_hours: round2(elapsed),
+    ...(stop || breached ? {} : { remaining_hours: round2((dueMs - endMs) / HOUR_MS) }),
+    ...(breached ? { overdue_hours: round2((endMs - dueMs) / HOUR_MS) } : {}),
     breached,
   };
 }
 
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }
