@@ -25,7 +25,9 @@ export const DEFAULT_CLARIFYING_QUESTION =
   "I want to send this to the right team: is it about a support ticket or customer account, a service incident, billing and payments, or an order and its delivery?";
 
 export async function decideRoute(model: BaseChatModel, request: string): Promise<RouteDecision> {
-  const router = model.withStructuredOutput(RouteDecisionSchema, { name: "route" });
+  // Function calling, not ChatOpenAI's default strict json_schema: OpenAI's strict mode rejects the schema (400) because
+  // `clarifying_question` is optional, and OpenAI-compatible servers support tool calls more widely than json_schema.
+  const router = model.withStructuredOutput(RouteDecisionSchema, { name: "route", method: "functionCalling" });
   const decision = await router.invoke([new SystemMessage(routerPrompt()), new HumanMessage(request)], { runName: "meta:route" });
   return RouteDecisionSchema.parse(decision);
 }

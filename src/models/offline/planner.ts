@@ -52,7 +52,7 @@ export function currentTurn(messages: BaseMessage[]): Turn {
   while (start >= 0 && messages[start]!.getType() !== "human") start--;
   const objective = start >= 0 ? textOf(messages[start]!) : "";
   const calls: Turn["calls"] = [];
-  const outcomes: ToolOutcome[] = [];
+  const outcomes: Turn["outcomes"] = [];
   for (const message of messages.slice(start + 1)) {
     if (message.getType() === "ai") calls.push(...((message as AIMessage).tool_calls ?? []).map((c) => ({ name: c.name, args: c.args })));
     if (message.getType() === "tool") {
