@@ -44,7 +44,8 @@ export function nextId(db: CompanyDb, table: string, prefix: string): string {
     )
     .get(stem.length + 1, stem.length, stem, stem.length + 1) as { n: number | null; width: number | null };
   const next = (row.n ?? 0) + 1;
-  return `${stem}${String(next).padStart(Math.max(4, row.width ?? 0), "0")}`;
+  // Keep the width of the ids already there (INC-760 after INC-759); new tables start at 4 digits.
+  return `${stem}${String(next).padStart(row.width ?? 4, "0")}`;
 }
 
 /**
