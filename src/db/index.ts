@@ -89,12 +89,25 @@ function createSeeded(file: string, options: SeedOptions): void {
 
 function ensureWritableDir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (error) {
     throw new ConfigurationError(
       `The data directory ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
       `Set KEEL_DATA_DIR to a writable directory, or fix the permissions of ${dir}.`,
     );
+  }
+}
+
+/** `mkdir -p`. Not `mkdirSync(dir, { recursive: true })`: in Node 20 that never returns for paths such as /proc/x. */
+function makeDirs(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && fs.statSync(dir).isDirectory()) return;
+    if (code !== "ENOENT" || path.dirname(dir) === dir) throw error;
+    makeDirs(path.dirname(dir));
+    fs.mkdirSync(dir);
   }
 }
