@@ -16,6 +16,7 @@ describe("fillArguments", () => {
     ["a month period", { period: z.string() }, "revenue for November 2026", { period: "2026-11" }],
     ["date range ends", { from_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }, "between 2026-11-01 and 2026-11-08", { from_date: "2026-11-01", to_date: "2026-11-08" }],
     ["an address after 'to'", { address: z.string() }, "change the address of ORD-10500 to 12 Harbor Road, Leeds", { address: "12 Harbor Road, Leeds" }],
+    ["a from/to pair of one enum by position", { amount: z.number(), from: z.enum(["USD", "EUR"]), to: z.enum(["USD", "EUR"]) }, "convert 99 USD to EUR", { amount: 99, from: "USD", to: "EUR" }],
     ["an hour window", { hours: z.number().int() }, "errors in the last 6 hours", { hours: 6 }],
   ])("fills %s", (_label, shape, request, expected) => {
     const filled = fillArguments(schema(shape), request);

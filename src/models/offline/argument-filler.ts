@@ -68,7 +68,7 @@ function extract(name: string, field: JsonSchema, request: string): unknown {
   // Dates come before patterns: a date pattern alone would give from_date and to_date the same first date.
   if (lname.endsWith("date") || lname === "date") return extractDate(lname, request);
   if (field.pattern) return matchPattern(field.pattern, request);
-  if (field.enum) return matchEnum(field.enum, request);
+  if (field.enum) return matchEnum(field.enum, request, lname);
   if (field.type === "array" && field.items?.enum) {
     const found = field.items.enum.filter((option) => mentions(request, String(option)));
     return found.length > 0 ? found : undefined;
@@ -95,16 +95,31 @@ function matchPattern(pattern: string, text: string): string | undefined {
   }
 }
 
-/** Options named in the request win; "payments api" also names "payments-api". */
-function matchEnum(options: unknown[], request: string): unknown {
+/**
+ * Options named in the request win; "payments api" also names "payments-api". For a `from`/`to` pair of the
+ * same enum, `from` takes the first option named and `to` the last ("99 USD to EUR").
+ */
+function matchEnum(options: unknown[], request: string, name: string): unknown {
   const named = options.filter((option) => mentions(request, String(option)));
+  if (named.length > 1 && (name.startsWith("from") || name.startsWith("to"))) {
+    const byPosition = named.sort((a, b) => mentionIndex(request, String(a)) - mentionIndex(request, String(b)));
+    return name.startsWith("from") ? byPosition[0] : byPosition[byPosition.length - 1];
+  }
   // The longest name wins, so "partial_outage" beats "outage"-like shorter options.
   return named.sort((a, b) => String(b).length - String(a).length)[0];
 }
 
+function mentionIndex(request: string, option: string): number {
+  return normalize(request).indexOf(` ${option.toLowerCase().replace(/[-_]/g, " ")}`);
+}
+
+function normalize(request: string): string {
+  return ` ${request.toLowerCase().replace(/[-_]/g, " ").replace(/[^a-z0-9 ]/g, " ")} `;
+}
+
 function mentions(request: string, option: string): boolean {
   const spaced = option.toLowerCase().replace(/[-_]/g, " ");
-  const text = ` ${request.toLowerCase().replace(/[-_]/g, " ").replace(/[^a-z0-9 ]/g, " ")} `;
+  const text = normalize(request);
   return text.includes(` ${spaced} `) || (spaced.length > 3 && text.includes(` ${spaced}`));
 }
 
