@@ -49,6 +49,8 @@ export interface ToolContext {
   now: Date;
   /** Run config of the current call, for tools that need thread or tenant ids. */
   config: RunnableConfig;
+  /** Name of the tool being run, for its audit row. @example "issue_refund" */
+  toolName: string;
 }
 
 export interface ToolSpec<S extends z.ZodObject> {
@@ -111,6 +113,7 @@ async function runSafely<S extends z.ZodObject>(spec: ToolSpec<S>, input: z.infe
       actor: String(config.configurable?.user_id ?? "agent"),
       now: db.referenceNow,
       config,
+      toolName: spec.name,
     };
     const data = await spec.run(input, ctx);
     return toolSuccess(data);

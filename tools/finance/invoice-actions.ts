@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
-import { formatUsd, requireRow, writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite, formatUsd, requireRow } from "../shared/db-helpers.js";
 import { idField, reasonField } from "../shared/fields.js";
 import { netPaidCents, type CustomerContact, type InvoiceRow } from "./records.js";
 
@@ -25,7 +25,7 @@ export const voidInvoice = defineTool({
     examples: ["Void invoice INV-21042", "Cancel the draft invoice INV-20310", "Void CUS-1042's overdue invoice, it was issued in error"],
   },
   run: (args, ctx) =>
-    ctx.db.sql.transaction(() => {
+    auditedWrite(ctx, args, () => {
       const invoice = requireRow<InvoiceRow>(ctx.db, "invoices", args.invoice_id, "invoice", "invoice_id");
       if (!VOIDABLE.has(invoice.status))
         throw new ToolError("invalid_state", `Invoice ${invoice.id} is ${invoice.status}; only draft, open or overdue invoices can be voided.`, invoice.status === "paid" ? "Tell the user a paid invoice cannot be voided; offer a refund with issue_refund instead." : "Tell the user the invoice is already void.", "invoice_id");
@@ -33,10 +33,8 @@ export const voidInvoice = defineTool({
       if (kept > 0)
         throw new ToolError("invalid_state", `Invoice ${invoice.id} has ${formatUsd(kept)} paid against it.`, "Refund its payments with issue_refund before voiding, or ask the user how to proceed.", "invoice_id");
       ctx.db.sql.prepare("UPDATE invoices SET status = 'void' WHERE id = ?").run(invoice.id);
-      const result = { invoice_id: invoice.id, customer_id: invoice.customer_id, previous_status: invoice.status, status: "void" };
-      writeAudit(ctx, "void_invoice", args, result);
-      return result;
-    })(),
+      return { invoice_id: invoice.id, customer_id: invoice.customer_id, previous_status: invoice.status, status: "void" };
+    }),
 });
 
 export const sendInvoiceEmail = defineTool({
@@ -56,19 +54,17 @@ export const sendInvoiceEmail = defineTool({
     examples: ["Resend invoice INV-21042 to the customer", "Email CUS-1042 a reminder about their overdue invoice", "Send INV-21042 to the client again"],
   },
   run: (args, ctx) =>
-    ctx.db.sql.transaction(() => {
+    auditedWrite(ctx, args, () => {
       const invoice = requireRow<InvoiceRow>(ctx.db, "invoices", args.invoice_id, "invoice", "invoice_id");
       if (invoice.status === "draft" || invoice.status === "void")
         throw new ToolError("invalid_state", `Invoice ${invoice.id} is ${invoice.status}; only issued invoices can be sent.`, "Tell the user the invoice cannot be sent in its current state.", "invoice_id");
       const customer = requireRow<CustomerContact>(ctx.db, "customers", invoice.customer_id, "customer", "invoice_id");
-      const result = {
+      return {
         invoice_id: invoice.id,
         customer_id: customer.id,
         sent_to: customer.email,
         subject: `Invoice ${invoice.id} for ${invoice.period}: ${formatUsd(invoice.amount_cents)} (${invoice.status})`,
         sent_at: ctx.now.toISOString(),
       };
-      writeAudit(ctx, "send_invoice_email", args, result);
-      return result;
-    })(),
+    }),
 });

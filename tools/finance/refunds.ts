@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
-import { formatUsd, nextId, requireRow, toCents, writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite, formatUsd, nextId, requireRow, toCents } from "../shared/db-helpers.js";
 import { idField, reasonField } from "../shared/fields.js";
 import { refundedCents, type PaymentRow } from "./records.js";
 
@@ -25,7 +25,7 @@ export const issueRefund = defineTool({
     examples: ["Refund the duplicate charge PAY-31043", "Refund $20 of payment PAY-30120", "Give CUS-1042 their money back for the double charge"],
   },
   run: (args, ctx) =>
-    ctx.db.sql.transaction(() => {
+    auditedWrite(ctx, args, () => {
       const payment = requireRow<PaymentRow>(ctx.db, "payments", args.payment_id, "payment", "payment_id");
       if (payment.status === "failed" || payment.status === "refunded")
         throw new ToolError("invalid_state", `Payment ${payment.id} is ${payment.status}; there is nothing to refund.`, "Tell the user; check list_payments for the payment that was actually collected.", "payment_id");
@@ -42,7 +42,7 @@ export const issueRefund = defineTool({
       const left = remaining - cents;
       const status = left === 0 ? "refunded" : "partially_refunded";
       ctx.db.sql.prepare("UPDATE payments SET status = ? WHERE id = ?").run(status, payment.id);
-      const result = {
+      return {
         refund_id: id,
         payment_id: payment.id,
         invoice_id: payment.invoice_id,
@@ -53,7 +53,5 @@ export const issueRefund = defineTool({
         remaining_refundable_cents: left,
         remaining_refundable: formatUsd(left),
       };
-      writeAudit(ctx, "issue_refund", args, result);
-      return result;
-    })(),
+    }),
 });

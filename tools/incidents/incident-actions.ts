@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
-import { nextId, writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite, nextId } from "../shared/db-helpers.js";
 import { INCIDENT_STATUSES, SEVERITIES, incidentIdField, loadIncident, loadService, serviceIdField } from "./fields.js";
 
 export const createIncident = defineTool({
@@ -24,7 +24,7 @@ export const createIncident = defineTool({
     examples: ["Open a sev2 incident for checkout-web latency", "Declare an incident: search-api is returning errors"],
   },
   run: (args, ctx) => {
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       loadService(ctx.db, args.service_id);
       const duplicate = ctx.db.sql
         .prepare("SELECT id FROM incidents WHERE service_id = ? AND status != 'resolved' AND lower(title) = lower(?)")
@@ -45,10 +45,8 @@ export const createIncident = defineTool({
           "INSERT INTO incidents (id, service_id, title, severity, status, started_at, resolved_at, summary) VALUES (?, ?, ?, ?, 'investigating', ?, NULL, ?)",
         )
         .run(id, args.service_id, args.title, args.severity, startedAt, args.summary);
-      const result = { incident_id: id, service_id: args.service_id, severity: args.severity, status: "investigating", started_at: startedAt };
-      writeAudit(ctx, "create_incident", args, result);
-      return result;
-    })();
+      return { incident_id: id, service_id: args.service_id, severity: args.severity, status: "investigating", started_at: startedAt };
+    });
   },
 });
 
@@ -79,7 +77,7 @@ export const updateIncident = defineTool({
         "status",
       );
     }
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       const incident = loadIncident(ctx.db, args.incident_id);
       if (incident.status === "resolved") {
         throw new ToolError(
@@ -113,7 +111,7 @@ export const updateIncident = defineTool({
       const info = ctx.db.sql
         .prepare("INSERT INTO incident_updates (incident_id, body, public, created_at) VALUES (?, ?, 0, ?)")
         .run(incident.id, body, nowIso);
-      const result = {
+      return {
         incident_id: incident.id,
         previous: { status: incident.status, severity: incident.severity },
         status,
@@ -121,9 +119,7 @@ export const updateIncident = defineTool({
         resolved_at: resolvedAt,
         update_id: Number(info.lastInsertRowid),
       };
-      writeAudit(ctx, "update_incident", args, result);
-      return result;
-    })();
+    });
   },
 });
 
@@ -148,7 +144,7 @@ export const pageOncall = defineTool({
     if (!args.service_id && !args.incident_id) {
       throw new ToolError("invalid_arguments", "Give a service_id or an incident_id.", "Ask the user which service or incident the page is for.", "service_id");
     }
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       const incident = args.incident_id ? loadIncident(ctx.db, args.incident_id) : undefined;
       if (incident?.status === "resolved") {
         throw new ToolError(
@@ -164,10 +160,8 @@ export const pageOncall = defineTool({
       ctx.db.sql
         .prepare("INSERT INTO pages (id, incident_id, service_id, oncall, message, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         .run(id, incident?.id ?? null, service.id, service.oncall, args.message, createdAt);
-      const result = { page_id: id, oncall: service.oncall, service_id: service.id, incident_id: incident?.id ?? null, created_at: createdAt };
-      writeAudit(ctx, "page_oncall", args, result);
-      return result;
-    })();
+      return { page_id: id, oncall: service.oncall, service_id: service.id, incident_id: incident?.id ?? null, created_at: createdAt };
+    });
   },
 });
 
@@ -193,15 +187,13 @@ export const postStatusUpdate = defineTool({
     examples: ["Post a status update for INC-700 saying we are investigating", "Tell customers the payments issue is fixed"],
   },
   run: (args, ctx) => {
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       const incident = loadIncident(ctx.db, args.incident_id);
       const createdAt = ctx.now.toISOString();
       const info = ctx.db.sql
         .prepare("INSERT INTO incident_updates (incident_id, body, public, created_at) VALUES (?, ?, 1, ?)")
         .run(incident.id, args.message, createdAt);
-      const result = { update_id: Number(info.lastInsertRowid), incident_id: incident.id, public: true, created_at: createdAt };
-      writeAudit(ctx, "post_status_update", args, result);
-      return result;
-    })();
+      return { update_id: Number(info.lastInsertRowid), incident_id: incident.id, public: true, created_at: createdAt };
+    });
   },
 });

@@ -1,7 +1,7 @@
 /** Service catalogue tools: list services, one service's live status, and marking a service's status. */
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
-import { writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite, noChange } from "../shared/db-helpers.js";
 import { SERVICE_STATUSES, SEVERITY_ORDER_SQL, loadService, serviceIdField } from "./fields.js";
 
 export const listServices = defineTool({
@@ -83,16 +83,14 @@ export const setServiceStatus = defineTool({
     examples: ["Mark payments-api as operational again", "Set checkout-web to partial outage"],
   },
   run: (args, ctx) => {
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       const service = loadService(ctx.db, args.service_id);
       if (service.status === args.status) {
         // Already there: nothing to change or audit, so a retry is harmless.
-        return { service_id: service.id, previous_status: service.status, status: service.status, changed: false };
+        return noChange({ service_id: service.id, previous_status: service.status, status: service.status, changed: false });
       }
       ctx.db.sql.prepare("UPDATE services SET status = ? WHERE id = ?").run(args.status, service.id);
-      const result = { service_id: service.id, previous_status: service.status, status: args.status, changed: true };
-      writeAudit(ctx, "set_service_status", args, result);
-      return result;
-    })();
+      return { service_id: service.id, previous_status: service.status, status: args.status, changed: true };
+    });
   },
 });

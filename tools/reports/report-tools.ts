@@ -6,7 +6,7 @@ import { z } from "zod";
 import { dataDir } from "../../src/db/index.js";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
-import { writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite } from "../shared/db-helpers.js";
 import { dateField, resolveDateWindow } from "./dates.js";
 import { incidentFigures, shippingFigures } from "./figures.js";
 import { type ChartSpec, renderChartSvg, validateChartSpec } from "./svg-chart.js";
@@ -131,14 +131,13 @@ export const renderChartTool = defineTool({
     const hash = createHash("sha256").update(svg).digest("hex").slice(0, 12);
     const file = path.join(dataDir(), "reports", `${slugify(spec.title)}-${hash}.svg`);
     if (!fs.existsSync(file)) writeFileAtomic(file, svg);
-    const result = {
+    // The file is the effect; the audit row records a summary of the spec rather than every point.
+    return auditedWrite(ctx, { title: spec.title, kind: spec.kind, series: spec.series.length }, () => ({
       path: file,
       bytes: Buffer.byteLength(svg),
       kind: spec.kind,
       series: spec.series.length,
       points: spec.series.reduce((s, x) => s + x.points.length, 0),
-    };
-    ctx.db.sql.transaction(() => writeAudit(ctx, "render_chart_svg", { title: spec.title, kind: spec.kind, series: spec.series.length }, result))();
-    return result;
+    }));
   },
 });

@@ -1,6 +1,6 @@
 /**
  * Helpers shared by the primitive tools of every domain: money formatting, dollar-to-cent conversion, the
- * audit-log insert every write tool makes, deterministic id allocation and the lookup-or-`not_found` of a record
+ * audited transaction every write tool runs in, deterministic id allocation and the lookup-or-`not_found` of a record
  * by id. Keep this API small.
  */
 import type { CompanyDb } from "../../src/db/index.js";
@@ -19,14 +19,40 @@ export function toCents(amountUsd: number): number {
   return Math.round(amountUsd * 100);
 }
 
+/** What `auditedWrite`'s change returns when it modified nothing: the answer, with no audit row. */
+class NoChange<T> {
+  constructor(readonly result: T) {}
+}
+
+/** Marks a write tool's answer as "nothing was modified" (e.g. the status was already set), so it is not audited. */
+export function noChange<T>(result: T): NoChange<T> {
+  return new NoChange(result);
+}
+
 /**
- * Records a tool's effect in `audit_log`. Call it inside the same `ctx.db.sql.transaction(...)` as the change
- * itself, so the change and its audit row commit (or roll back) together.
+ * Runs a write, destructive or egress tool's `change` and the `audit_log` insert for it in one transaction, so
+ * both commit or both roll back, and returns the change's result. The audit row names the running tool
+ * (`ctx.toolName`), the caller (`ctx.actor`), `args` and the result; a change that returns `noChange(result)`
+ * writes no audit row. A `ToolError` thrown by `change` rolls everything back.
+ * @example return auditedWrite(ctx, args, (db) => { db.sql.prepare("UPDATE ...").run(...); return { changed: true }; });
  */
-export function writeAudit(ctx: Pick<ToolContext, "db" | "actor">, tool: string, args: unknown, result: unknown): void {
+export function auditedWrite<T>(
+  ctx: Pick<ToolContext, "db" | "actor" | "toolName">,
+  args: unknown,
+  change: (db: CompanyDb) => T | NoChange<T>,
+): T {
+  return ctx.db.sql.transaction(() => {
+    const outcome = change(ctx.db);
+    if (outcome instanceof NoChange) return outcome.result;
+    writeAudit(ctx, args, outcome);
+    return outcome;
+  })();
+}
+
+function writeAudit(ctx: Pick<ToolContext, "db" | "actor" | "toolName">, args: unknown, result: unknown): void {
   ctx.db.sql
     .prepare("INSERT INTO audit_log (actor, tool, args, result, created_at) VALUES (?, ?, ?, ?, ?)")
-    .run(ctx.actor, tool, JSON.stringify(args ?? {}), JSON.stringify(result ?? null), new Date().toISOString());
+    .run(ctx.actor, ctx.toolName, JSON.stringify(args ?? {}), JSON.stringify(result ?? null), new Date().toISOString());
 }
 
 /**

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { notFound } from "../../src/toolkit/tool-result.js";
-import { nextId, writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite, nextId } from "../shared/db-helpers.js";
 import { loadOrder, orderIdField, orderShipments } from "./records.js";
 
 export const NOTIFICATION_CHANNEL = "#customer-notifications";
@@ -33,7 +33,7 @@ export const notifyCustomerShipping = defineTool({
     examples: ["Tell the customer of ORD-10233 their parcel is delayed", "Email CUS-1077 an update about order ORD-10233", "Notify the customer that ORD-10500 will ship tomorrow"],
   },
   run: (args, ctx) => {
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       const order = loadOrder(ctx.db, args.order_id);
       const customer = ctx.db.sql.prepare("SELECT id, name, email FROM customers WHERE id = ?").get(order.customer_id) as
         | { id: string; name: string; email: string }
@@ -46,7 +46,7 @@ export const notifyCustomerShipping = defineTool({
       ctx.db.sql
         .prepare("INSERT INTO channel_messages (id, channel, author, body, created_at) VALUES (?, ?, ?, ?, ?)")
         .run(id, NOTIFICATION_CHANNEL, ctx.actor, body, sentAt);
-      const result = {
+      return {
         notification_id: id,
         order_id: order.id,
         customer_id: customer.id,
@@ -54,8 +54,6 @@ export const notifyCustomerShipping = defineTool({
         channel: NOTIFICATION_CHANNEL,
         sent_at: sentAt,
       };
-      writeAudit(ctx, "notify_customer_shipping", args, result);
-      return result;
-    })();
+    });
   },
 });

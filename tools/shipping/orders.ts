@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError, notFound } from "../../src/toolkit/tool-result.js";
-import { writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite, noChange } from "../shared/db-helpers.js";
 import { reasonField } from "../shared/fields.js";
 import {
   ORDER_STATUSES,
@@ -101,7 +101,7 @@ export const updateShippingAddress = defineTool({
     examples: ["Change the delivery address of ORD-10500 to 5 Elm Road, Bristol BS1 2AA", "Customer moved; update the shipping address on their order"],
   },
   run: (args, ctx) => {
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       const order = loadOrder(ctx.db, args.order_id);
       if (!PRE_SHIPMENT_STATUSES.includes(order.status)) {
         const shipment = orderShipments(ctx.db, order.id)[0];
@@ -113,13 +113,11 @@ export const updateShippingAddress = defineTool({
         );
       }
       if (order.shipping_address === args.address) {
-        return { order_id: order.id, previous_address: order.shipping_address, address: args.address, changed: false };
+        return noChange({ order_id: order.id, previous_address: order.shipping_address, address: args.address, changed: false });
       }
       ctx.db.sql.prepare("UPDATE orders SET shipping_address = ? WHERE id = ?").run(args.address, order.id);
-      const result = { order_id: order.id, previous_address: order.shipping_address, address: args.address, changed: true };
-      writeAudit(ctx, "update_shipping_address", args, result);
-      return result;
-    })();
+      return { order_id: order.id, previous_address: order.shipping_address, address: args.address, changed: true };
+    });
   },
 });
 
@@ -151,13 +149,13 @@ export const updateOrderStatus = defineTool({
     examples: ["Mark ORD-10500 as shipped", "Set order ORD-10233 to delivered, the customer confirmed receipt", "Move ORD-10412 to processing"],
   },
   run: (args, ctx) => {
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       const order = loadOrder(ctx.db, args.order_id);
       if (args.status === "cancelled") {
         throw new ToolError("invalid_state", "Orders are cancelled with cancel_order, not by a status change.", "Use cancel_order (it needs a reason and the user's approval).", "status");
       }
       if (order.status === args.status) {
-        return { order_id: order.id, previous_status: order.status, status: order.status, changed: false };
+        return noChange({ order_id: order.id, previous_status: order.status, status: order.status, changed: false });
       }
       const allowed = ORDER_TRANSITIONS[order.status];
       if (!allowed.includes(args.status)) {
@@ -177,10 +175,8 @@ export const updateOrderStatus = defineTool({
         );
       }
       ctx.db.sql.prepare("UPDATE orders SET status = ? WHERE id = ?").run(args.status, order.id);
-      const result = { order_id: order.id, previous_status: order.status, status: args.status, changed: true };
-      writeAudit(ctx, "update_order_status", args, result);
-      return result;
-    })();
+      return { order_id: order.id, previous_status: order.status, status: args.status, changed: true };
+    });
   },
 });
 
@@ -201,7 +197,7 @@ export const cancelOrder = defineTool({
     examples: ["Cancel order ORD-10500, the customer changed their mind", "Please cancel my order ORD-10412"],
   },
   run: (args, ctx) => {
-    return ctx.db.sql.transaction(() => {
+    return auditedWrite(ctx, args, () => {
       const order = loadOrder(ctx.db, args.order_id);
       if (!PRE_SHIPMENT_STATUSES.includes(order.status)) {
         throw new ToolError(
@@ -216,15 +212,13 @@ export const cancelOrder = defineTool({
       const note = `Cancelled ${ctx.now.toISOString().slice(0, 10)}: ${args.reason}`;
       const notes = order.notes ? `${order.notes}\n${note}` : note;
       ctx.db.sql.prepare("UPDATE orders SET status = 'cancelled', notes = ? WHERE id = ?").run(notes, order.id);
-      const result = {
+      return {
         order_id: order.id,
         previous_status: order.status,
         status: "cancelled",
         total_usd: orderView(order).total_usd,
         refund: "not issued; refunds are a separate finance action",
       };
-      writeAudit(ctx, "cancel_order", args, result);
-      return result;
-    })();
+    });
   },
 });

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
-import { formatUsd, nextId, requireRow, toCents, writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite, formatUsd, nextId, requireRow, toCents } from "../shared/db-helpers.js";
 import { idField, limitField, reasonField } from "../shared/fields.js";
 import type { CustomerRow, TicketRow } from "./records.js";
 
@@ -38,7 +38,7 @@ export const issueCredit = defineTool({
     examples: ["Give CUS-1100 a $50 credit for the SLA breach", "Credit CUS-1042 $20 for the inconvenience", "Issue a $100 service credit on ticket TCK-5042"],
   },
   run: (args, ctx) =>
-    ctx.db.sql.transaction(() => {
+    auditedWrite(ctx, args, () => {
       const customer = requireRow<CustomerRow>(ctx.db, "customers", args.customer_id, "customer", "customer_id");
       if (customer.status === "churned")
         throw new ToolError("invalid_state", `Customer ${customer.id} has churned; credits cannot be issued to a closed account.`, "Tell the user; a refund through finance is the only way to return money to a churned customer.", "customer_id");
@@ -54,7 +54,7 @@ export const issueCredit = defineTool({
         .run(id, customer.id, cents, args.reason, args.ticket_id ?? null, ctx.now.toISOString());
       ctx.db.sql.prepare("UPDATE customers SET credit_balance_cents = credit_balance_cents + ? WHERE id = ?").run(cents, customer.id);
       const balance = customer.credit_balance_cents + cents;
-      const result = {
+      return {
         credit_id: id,
         customer_id: customer.id,
         amount_cents: cents,
@@ -63,9 +63,7 @@ export const issueCredit = defineTool({
         credit_balance_cents: balance,
         credit_balance: formatUsd(balance),
       };
-      writeAudit(ctx, "issue_credit", args, result);
-      return result;
-    })(),
+    }),
 });
 
 export const listCustomerCredits = defineTool({

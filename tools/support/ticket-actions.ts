@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
 import type { CompanyDb } from "../../src/db/index.js";
-import { nextId, requireRow, writeAudit } from "../shared/db-helpers.js";
+import { auditedWrite, nextId, requireRow } from "../shared/db-helpers.js";
 import { idField, reasonField } from "../shared/fields.js";
 import type { CustomerRow, TicketRow } from "./records.js";
 
@@ -42,7 +42,7 @@ export const escalateTicket = defineTool({
     examples: ["Escalate TCK-5100 to engineering", "Escalate the duplicate-charge ticket TCK-5042 to billing-ops", "Hand ticket TCK-5077 to logistics"],
   },
   run: (args, ctx) =>
-    ctx.db.sql.transaction(() => {
+    auditedWrite(ctx, args, () => {
       const t = requireRow<TicketRow>(ctx.db, "tickets", args.ticket_id, "ticket", "ticket_id");
       if (t.status === "resolved" || t.status === "closed")
         throw new ToolError("invalid_state", `Ticket ${t.id} is ${t.status}; it cannot be escalated.`, "Tell the user the ticket is already finished; reopen it with update_ticket_status first if the issue is back.", "ticket_id");
@@ -52,10 +52,8 @@ export const escalateTicket = defineTool({
       const now = ctx.now.toISOString();
       ctx.db.sql.prepare("UPDATE tickets SET status = 'escalated', escalated_to = ? WHERE id = ?").run(team, t.id);
       const messageId = addMessage(ctx.db, t.id, "system", `Escalated to ${team}: ${args.reason}`, now);
-      const result = { ticket_id: t.id, previous_status: t.status, status: "escalated", escalated_to: team, message_id: messageId };
-      writeAudit(ctx, "escalate_ticket", args, result);
-      return result;
-    })(),
+      return { ticket_id: t.id, previous_status: t.status, status: "escalated", escalated_to: team, message_id: messageId };
+    }),
 });
 
 export const updateTicketStatus = defineTool({
@@ -76,7 +74,7 @@ export const updateTicketStatus = defineTool({
     examples: ["Mark TCK-5042 as resolved", "Close ticket TCK-5100", "Set TCK-5077 to pending while we wait for the customer"],
   },
   run: (args, ctx) =>
-    ctx.db.sql.transaction(() => {
+    auditedWrite(ctx, args, () => {
       const t = requireRow<TicketRow>(ctx.db, "tickets", args.ticket_id, "ticket", "ticket_id");
       if (t.status === "closed")
         throw new ToolError("invalid_state", `Ticket ${t.id} is closed; closed tickets cannot change.`, "Tell the user; if the issue is back, the customer needs a new ticket.", "ticket_id");
@@ -85,10 +83,8 @@ export const updateTicketStatus = defineTool({
       const finished = args.status === "resolved" || args.status === "closed";
       const resolvedAt = finished ? (t.resolved_at ?? ctx.now.toISOString()) : null;
       ctx.db.sql.prepare("UPDATE tickets SET status = ?, resolved_at = ? WHERE id = ?").run(args.status, resolvedAt, t.id);
-      const result = { ticket_id: t.id, previous_status: t.status, status: args.status, resolved_at: resolvedAt };
-      writeAudit(ctx, "update_ticket_status", args, result);
-      return result;
-    })(),
+      return { ticket_id: t.id, previous_status: t.status, status: args.status, resolved_at: resolvedAt };
+    }),
 });
 
 export const replyToTicket = defineTool({
@@ -109,7 +105,7 @@ export const replyToTicket = defineTool({
     examples: ["Reply to TCK-5042 that the duplicate charge was refunded", "Tell the customer on TCK-5100 we are investigating", "Send the drafted answer on ticket TCK-5077"],
   },
   run: (args, ctx) =>
-    ctx.db.sql.transaction(() => {
+    auditedWrite(ctx, args, () => {
       const t = requireRow<TicketRow>(ctx.db, "tickets", args.ticket_id, "ticket", "ticket_id");
       if (t.status === "closed")
         throw new ToolError("invalid_state", `Ticket ${t.id} is closed; replies cannot be sent on it.`, "Tell the user the ticket is closed; do not send the reply.", "ticket_id");
@@ -118,10 +114,8 @@ export const replyToTicket = defineTool({
       const messageId = addMessage(ctx.db, t.id, "agent", args.message, now);
       const firstResponse = t.first_response_at === null;
       if (firstResponse) ctx.db.sql.prepare("UPDATE tickets SET first_response_at = ? WHERE id = ?").run(now, t.id);
-      const result = { message_id: messageId, ticket_id: t.id, sent_to: customer.email, sent_at: now, first_response: firstResponse };
-      writeAudit(ctx, "reply_to_ticket", args, result);
-      return result;
-    })(),
+      return { message_id: messageId, ticket_id: t.id, sent_to: customer.email, sent_at: now, first_response: firstResponse };
+    }),
 });
 
 function addMessage(db: CompanyDb, ticketId: string, author: "agent" | "system", body: string, at: string): string {
