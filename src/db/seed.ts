@@ -11,6 +11,7 @@
  */
 import type Database from "better-sqlite3";
 import { CARRIERS, PLANS, SERVICES } from "./reference-data.js";
+import type { ArticleRow, CustomerRow, IncidentRow, PaymentRow, TicketRow } from "./rows.js";
 
 /** The dataset's "now": every generated event happens before it. */
 export const REFERENCE_NOW = "2026-11-16T09:00:00.000Z";
@@ -402,7 +403,7 @@ function writer(sql: Database.Database) {
 // ---------------------------------------------------------------------------------------------------------------
 
 type Plan = (typeof PLANS)[number];
-type PaymentMethod = "card" | "bank_transfer" | "paypal";
+type PaymentMethod = PaymentRow["method"];
 
 interface Customer {
   id: string;
@@ -414,7 +415,7 @@ interface Customer {
   city: string;
   address: string;
   createdAt: number;
-  status: "active" | "suspended" | "churned";
+  status: CustomerRow["status"];
   /** When the customer stopped ordering and being billed (churn or suspension); NOW for active customers. */
   activeUntil: number;
   method: PaymentMethod;
@@ -755,7 +756,7 @@ interface Payment {
   customerId: string;
   amount: number;
   method: PaymentMethod;
-  status: "succeeded" | "failed" | "refunded" | "partially_refunded";
+  status: PaymentRow["status"];
   createdAt: number;
   cardLast4: string | null;
 }
@@ -855,9 +856,9 @@ function generateBilling(rng: Rng, customers: Customer[], w: Writer): Billing {
 // Tickets, ticket messages, credits
 // ---------------------------------------------------------------------------------------------------------------
 
-type Category = "billing" | "shipping" | "technical" | "account" | "other";
-type Priority = "low" | "normal" | "high" | "urgent";
-type TicketStatus = "open" | "pending" | "escalated" | "resolved" | "closed";
+type Category = TicketRow["category"];
+type Priority = TicketRow["priority"];
+type TicketStatus = TicketRow["status"];
 
 interface TicketTemplate {
   subject: string;
@@ -1024,7 +1025,7 @@ const ESCALATION_TEAMS: Record<Category, string> = {
   other: "tier2-support",
 };
 
-interface TicketRow {
+interface TicketPlan {
   id: string;
   customer: Customer;
   subject: string;
@@ -1041,13 +1042,13 @@ interface TicketRow {
   escalation: { by: string; at: number } | null;
 }
 
-function storyTickets(byId: Map<string, Customer>): Map<string, TicketRow> {
+function storyTickets(byId: Map<string, Customer>): Map<string, TicketPlan> {
   const customer = (id: string) => byId.get(id)!;
   const dup = STORY.duplicateCharge;
   const stuck = STORY.stuckShipment;
   const breach = STORY.slaBreach;
   const at = (s: string) => Date.parse(s);
-  const rows: TicketRow[] = [
+  const rows: TicketPlan[] = [
     {
       id: dup.ticketId,
       customer: customer(dup.customerId),
@@ -1149,7 +1150,7 @@ function generateTickets(rng: Rng, customers: Customer[], orders: Order[], billi
   return posts;
 }
 
-function randomTicket(rng: Rng, id: string, candidates: Customer[], ordersByCustomer: Map<string, Order[]>, billing: Billing): TicketRow {
+function randomTicket(rng: Rng, id: string, candidates: Customer[], ordersByCustomer: Map<string, Order[]>, billing: Billing): TicketPlan {
   let customer = rng.pick(candidates);
   const window = (c: Customer) => [Math.max(c.createdAt + HOUR, NOW - 180 * DAY), Math.min(c.activeUntil + 3 * DAY, NOW - 5 * MINUTE)] as const;
   while (window(customer)[1] - window(customer)[0] < DAY) customer = rng.pick(candidates);
@@ -1173,7 +1174,7 @@ function randomTicket(rng: Rng, id: string, candidates: Customer[], ordersByCust
       ? rng.weighted([["low", 10], ["normal", 45], ["high", 30], ["urgent", 15]] as const)
       : rng.weighted([["low", 25], ["normal", 55], ["high", 17], ["urgent", 3]] as const);
 
-  const t: TicketRow = {
+  const t: TicketPlan = {
     id,
     customer,
     subject: fill(template.subject),
@@ -1226,7 +1227,7 @@ function randomTicket(rng: Rng, id: string, candidates: Customer[], ordersByCust
 // Incidents and incident updates
 // ---------------------------------------------------------------------------------------------------------------
 
-type Severity = "sev1" | "sev2" | "sev3" | "sev4";
+type Severity = IncidentRow["severity"];
 type Service = (typeof SERVICES)[number];
 
 interface FailureMode {
@@ -1291,7 +1292,7 @@ interface Incident {
   id: string;
   service: Service;
   severity: Severity;
-  status: "investigating" | "identified" | "monitoring" | "resolved";
+  status: IncidentRow["status"];
   title: string;
   startedAt: number;
   resolvedAt: number | null;
@@ -1537,17 +1538,7 @@ function generateChannelMessages(rng: Rng, incidents: Incident[], escalationPost
 // Knowledge base
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Article {
-  id: string;
-  kind: "policy" | "runbook" | "faq";
-  title: string;
-  body: string;
-  tags: string;
-  service_id: string | null;
-  updated_at: string;
-}
-
-const policy = (n: number, title: string, tags: string, body: string, updated: string): Article => ({
+const policy = (n: number, title: string, tags: string, body: string, updated: string): ArticleRow => ({
   id: `KB-${String(n).padStart(3, "0")}`,
   kind: "policy",
   title,
@@ -1560,11 +1551,11 @@ const policy = (n: number, title: string, tags: string, body: string, updated: s
 const planLine = (p: Plan) =>
   `${p.name} (${p.id}, ${dollars(p.monthly_price_cents)}/month): first response within ${p.sla_first_response_h} h, resolution within ${p.sla_resolution_h} h, uptime target ${p.uptime_target_pct}%, channels: ${p.support_channels.replaceAll(",", ", ")}.`;
 
-function knowledgeBase(): Article[] {
+function knowledgeBase(): ArticleRow[] {
   return [...policies(), ...SERVICES.map(runbook), ...faqs()];
 }
 
-function policies(): Article[] {
+function policies(): ArticleRow[] {
   return [
     policy(1, "Refund policy", "refund,billing,duplicate charge,payments", [
       "Subscription payments can be refunded in full if the customer asks within 30 days of the payment date. After 30 days we do not refund subscription fees; offer a service credit instead (KB-002) when the customer was affected by an outage or SLA breach.",
@@ -1801,7 +1792,7 @@ const RUNBOOK_DETAILS: Record<string, RunbookDetail> = {
   },
 };
 
-function runbook(s: Service, index: number): Article {
+function runbook(s: Service, index: number): ArticleRow {
   const p = profile(s.id);
   const d = RUNBOOK_DETAILS[s.id]!;
   const alertError = s.tier === 1 ? 2 : s.tier === 2 ? 5 : 10;
@@ -1830,8 +1821,8 @@ function runbook(s: Service, index: number): Article {
   };
 }
 
-function faqs(): Article[] {
-  const faq = (n: number, title: string, tags: string, body: string): Article => ({
+function faqs(): ArticleRow[] {
+  const faq = (n: number, title: string, tags: string, body: string): ArticleRow => ({
     id: `KB-${200 + n}`,
     kind: "faq",
     title,

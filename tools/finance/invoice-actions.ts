@@ -2,9 +2,10 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
+import type { CustomerRow, InvoiceRow } from "../../src/db/rows.js";
 import { auditedWrite, formatUsd, requireRow } from "../shared/db-helpers.js";
 import { idField, reasonField } from "../shared/fields.js";
-import { netPaidCents, type CustomerContact, type InvoiceRow } from "./records.js";
+import { netPaidCents } from "./records.js";
 
 const VOIDABLE = new Set(["draft", "open", "overdue"]);
 
@@ -58,7 +59,7 @@ export const sendInvoiceEmail = defineTool({
       const invoice = requireRow<InvoiceRow>(ctx.db, "invoices", args.invoice_id, "invoice", "invoice_id");
       if (invoice.status === "draft" || invoice.status === "void")
         throw new ToolError("invalid_state", `Invoice ${invoice.id} is ${invoice.status}; only issued invoices can be sent.`, "Tell the user the invoice cannot be sent in its current state.", "invoice_id");
-      const customer = requireRow<CustomerContact>(ctx.db, "customers", invoice.customer_id, "customer", "invoice_id");
+      const customer = requireRow<CustomerRow>(ctx.db, "customers", invoice.customer_id, "customer", "invoice_id");
       return {
         invoice_id: invoice.id,
         customer_id: customer.id,

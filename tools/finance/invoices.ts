@@ -1,18 +1,10 @@
 /** Invoice reads: a customer's invoices, one invoice with its payments, overdue invoices, a customer's balance. */
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
+import { INVOICE_STATUSES, type CustomerRow, type InvoiceRow, type PaymentRow } from "../../src/db/rows.js";
 import { formatUsd, requireRow } from "../shared/db-helpers.js";
 import { idField, limitField } from "../shared/fields.js";
-import {
-  INVOICE_STATUSES,
-  OVERDUE_WHERE,
-  invoiceView,
-  netPaidCents,
-  paymentView,
-  type CustomerContact,
-  type InvoiceRow,
-  type PaymentRow,
-} from "./records.js";
+import { OVERDUE_WHERE, invoiceView, netPaidCents, paymentView } from "./records.js";
 
 const DAY_MS = 86_400_000;
 
@@ -34,7 +26,7 @@ export const listInvoices = defineTool({
     examples: ["List CUS-1042's invoices", "Which invoices of CUS-1100 are open?", "Show the November invoice for CUS-1042"],
   },
   run: ({ customer_id, status, limit }, ctx) => {
-    requireRow<CustomerContact>(ctx.db, "customers", customer_id, "customer", "customer_id");
+    requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
     const where = status ? "customer_id = ? AND status = ?" : "customer_id = ?";
     const params = status ? [customer_id, status] : [customer_id];
     const total = ctx.db.sql.prepare(`SELECT COUNT(*) FROM invoices WHERE ${where}`).pluck().get(...params) as number;
@@ -96,7 +88,7 @@ export const listOverdueInvoices = defineTool({
     examples: ["Which invoices are overdue?", "Does CUS-1042 have overdue invoices?", "How much is overdue right now?"],
   },
   run: ({ customer_id, limit }, ctx) => {
-    if (customer_id) requireRow<CustomerContact>(ctx.db, "customers", customer_id, "customer", "customer_id");
+    if (customer_id) requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
     const where = `${OVERDUE_WHERE}${customer_id ? " AND customer_id = @customer" : ""}`;
     const params = { asOf: ctx.now.toISOString(), ...(customer_id ? { customer: customer_id } : {}) };
     const totals = ctx.db.sql
@@ -132,7 +124,7 @@ export const getOutstandingBalance = defineTool({
     examples: ["How much does CUS-1042 owe?", "What is the outstanding balance of CUS-1100?", "Does CUS-1042 have anything unpaid?"],
   },
   run: ({ customer_id }, ctx) => {
-    const customer = requireRow<CustomerContact>(ctx.db, "customers", customer_id, "customer", "customer_id");
+    const customer = requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
     const rows = ctx.db.sql
       .prepare("SELECT * FROM invoices WHERE customer_id = ? AND status IN ('open','overdue') ORDER BY due_at, id")
       .all(customer_id) as InvoiceRow[];

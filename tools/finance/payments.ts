@@ -2,9 +2,10 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
+import { PAYMENT_STATUSES, type CustomerRow, type InvoiceRow, type PaymentRow } from "../../src/db/rows.js";
 import { formatUsd, requireRow } from "../shared/db-helpers.js";
 import { dateField, idField, limitField } from "../shared/fields.js";
-import { PAYMENT_STATUSES, paymentView, type CustomerContact, type InvoiceRow, type PaymentRow } from "./records.js";
+import { paymentView } from "./records.js";
 
 /** Two equal successful charges of one customer this close together are treated as a duplicate. */
 export const DUPLICATE_WINDOW_SECONDS = 600;
@@ -33,7 +34,7 @@ export const listPayments = defineTool({
     examples: ["List CUS-1042's payments", "Which payments failed for CUS-1100?", "Show payments on invoice INV-21042"],
   },
   run: ({ customer_id, invoice_id, status, limit }, ctx) => {
-    if (customer_id) requireRow<CustomerContact>(ctx.db, "customers", customer_id, "customer", "customer_id");
+    if (customer_id) requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
     if (invoice_id) requireRow<InvoiceRow>(ctx.db, "invoices", invoice_id, "invoice", "invoice_id");
     const filters = [
       ...(customer_id ? ["customer_id = @customer_id"] : []),
@@ -72,7 +73,7 @@ export const findDuplicateCharges = defineTool({
   run: ({ customer_id, from_date, to_date, limit }, ctx) => {
     if (from_date && to_date && from_date > to_date)
       throw new ToolError("invalid_arguments", `from_date ${from_date} is after to_date ${to_date}.`, "Swap or correct the dates.", "from_date");
-    if (customer_id) requireRow<CustomerContact>(ctx.db, "customers", customer_id, "customer", "customer_id");
+    if (customer_id) requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
     const filters = [
       ...(customer_id ? ["a.customer_id = @customer_id"] : []),
       ...(from_date ? ["a.created_at >= @from"] : []),

@@ -1,41 +1,10 @@
-/** Row shapes of the finance tables, the views the finance tools answer with, and the money sums they share. */
+/** The views the finance tools answer with and the money sums they share. */
 import type { CompanyDb } from "../../src/db/index.js";
+import type { InvoiceRow, PaymentRow } from "../../src/db/rows.js";
 import { formatUsd } from "../shared/db-helpers.js";
-
-export const INVOICE_STATUSES = ["draft", "open", "paid", "overdue", "void"] as const;
-export const PAYMENT_STATUSES = ["succeeded", "failed", "refunded", "partially_refunded"] as const;
 
 /** Payment statuses whose money was collected (a refunded payment was collected first, then refunded). */
 export const COLLECTED_SQL = "('succeeded','refunded','partially_refunded')";
-
-export interface InvoiceRow {
-  id: string;
-  customer_id: string;
-  period: string;
-  amount_cents: number;
-  status: (typeof INVOICE_STATUSES)[number];
-  issued_at: string;
-  due_at: string;
-}
-
-export interface PaymentRow {
-  id: string;
-  invoice_id: string;
-  customer_id: string;
-  amount_cents: number;
-  method: string;
-  status: (typeof PAYMENT_STATUSES)[number];
-  created_at: string;
-  card_last4: string | null;
-}
-
-export interface CustomerContact {
-  id: string;
-  name: string;
-  email: string;
-  status: string;
-  credit_balance_cents: number;
-}
 
 export function invoiceView(i: InvoiceRow) {
   return {

@@ -2,9 +2,10 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
+import type { PaymentRow } from "../../src/db/rows.js";
 import { auditedWrite, formatUsd, nextId, requireRow, toCents } from "../shared/db-helpers.js";
 import { idField, reasonField } from "../shared/fields.js";
-import { refundedCents, type PaymentRow } from "./records.js";
+import { refundedCents } from "./records.js";
 
 export const issueRefund = defineTool({
   name: "issue_refund",

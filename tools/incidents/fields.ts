@@ -4,11 +4,7 @@ import { SERVICE_IDS } from "../../src/db/reference-data.js";
 import { idField } from "../shared/fields.js";
 import type { CompanyDb } from "../../src/db/index.js";
 import { notFound } from "../../src/toolkit/tool-result.js";
-
-export const SERVICE_STATUSES = ["operational", "degraded", "partial_outage", "major_outage"] as const;
-export const SEVERITIES = ["sev1", "sev2", "sev3", "sev4"] as const;
-export const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
-export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+import { SEVERITIES, type IncidentRow, type ServiceRow } from "../../src/db/rows.js";
 
 export const serviceIdField = (what = "The service") =>
   z.enum(SERVICE_IDS).describe(`${what}, by id, e.g. payments-api`);
@@ -28,26 +24,6 @@ export const hoursField = (dflt: number, max: number) =>
     .max(max)
     .optional()
     .describe(`Window length in hours, ending at the current time (default ${dflt}, at most ${max}).`);
-
-export interface ServiceRow {
-  id: string;
-  name: string;
-  tier: number;
-  status: (typeof SERVICE_STATUSES)[number];
-  owner_team: string;
-  oncall: string;
-}
-
-export interface IncidentRow {
-  id: string;
-  service_id: string;
-  title: string;
-  severity: (typeof SEVERITIES)[number];
-  status: (typeof INCIDENT_STATUSES)[number];
-  started_at: string;
-  resolved_at: string | null;
-  summary: string;
-}
 
 export function loadService(db: CompanyDb, serviceId: string): ServiceRow {
   const row = db.sql.prepare("SELECT id, name, tier, status, owner_team, oncall FROM services WHERE id = ?").get(serviceId) as

@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
+import { INCIDENT_STATUSES, SEVERITIES } from "../../src/db/rows.js";
 import { auditedWrite, nextId } from "../shared/db-helpers.js";
-import { INCIDENT_STATUSES, SEVERITIES, incidentIdField, loadIncident, loadService, serviceIdField } from "./fields.js";
+import { incidentIdField, loadIncident, loadService, serviceIdField } from "./fields.js";
 
 export const createIncident = defineTool({
   name: "create_incident",

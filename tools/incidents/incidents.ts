@@ -1,18 +1,10 @@
 /** Incident read tools: one incident with its timeline, open incidents, incident history and incident statistics. */
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
+import { INCIDENT_STATUSES, SEVERITIES } from "../../src/db/rows.js";
 import { dateField, hoursBefore, resolveDateWindow } from "../reports/dates.js";
 import { incidentFigures } from "../reports/figures.js";
-import {
-  INCIDENT_STATUSES,
-  SEVERITIES,
-  SEVERITY_ORDER_SQL,
-  hoursField,
-  incidentIdField,
-  limitField,
-  loadIncident,
-  serviceIdField,
-} from "./fields.js";
+import { SEVERITY_ORDER_SQL, hoursField, incidentIdField, limitField, loadIncident, serviceIdField } from "./fields.js";
 
 export const getIncident = defineTool({
   name: "get_incident",

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { idField } from "../shared/fields.js";
 import { ToolError, notFound } from "../../src/toolkit/tool-result.js";
+import type { ArticleRow } from "../../src/db/rows.js";
 import { type KeywordMatch, NO_KEYWORD_MATCH_NOTE, keywordClause, limitField, serviceIdField } from "./fields.js";
 
 // The leading "#" is required: it keeps the pattern from matching ordinary words.
@@ -92,14 +93,8 @@ export function searchTerms(query: string): string[] {
   return [...new Set(query.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t.length >= 2 && !STOPWORDS.has(t)).map(stem))].slice(0, 12);
 }
 
-interface ArticleRow {
-  id: string;
-  title: string;
-  body: string;
-  tags: string;
-  service_id: string | null;
-  updated_at: string;
-}
+/** A runbook as the queries below select it (their kind is always runbook). */
+type RunbookRow = Omit<ArticleRow, "kind">;
 
 function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -119,7 +114,7 @@ function countTerm(counts: Map<string, number>, term: string): number {
  * the term's rarity across the candidates (so "error", present everywhere, counts for little); naming a
  * service id in the query adds a bonus to that service's runbook.
  */
-function rankArticles(rows: ArticleRow[], query: string | undefined) {
+function rankArticles(rows: RunbookRow[], query: string | undefined) {
   if (!query) return rows.map((row) => ({ row, score: 1 }));
   const terms = searchTerms(query);
   const docs = rows.map((row) => ({ row, title: termCounts(row.title), tags: termCounts(row.tags), body: termCounts(row.body) }));
@@ -176,7 +171,7 @@ export const searchRunbooks = defineTool({
         `SELECT id, title, body, tags, service_id, updated_at FROM kb_articles
           WHERE kind = 'runbook' ${service_id ? "AND service_id = ?" : ""} ORDER BY id`,
       )
-      .all(...(service_id ? [service_id] : [])) as ArticleRow[];
+      .all(...(service_id ? [service_id] : [])) as RunbookRow[];
     const terms = query ? searchTerms(query) : [];
     const scored = rankArticles(rows, query)
       .filter((s) => s.score > 0)
@@ -216,7 +211,7 @@ export const getRunbook = defineTool({
   run: ({ article_id }, ctx) => {
     const row = ctx.db.sql
       .prepare("SELECT id, title, body, tags, service_id, updated_at FROM kb_articles WHERE id = ? AND kind = 'runbook'")
-      .get(article_id) as ArticleRow | undefined;
+      .get(article_id) as RunbookRow | undefined;
     if (!row) throw notFound("runbook", article_id, "article_id");
     return { ...row, tags: row.tags.split(",").map((t) => t.trim()).filter(Boolean) };
   },

@@ -1,8 +1,9 @@
 /** Service catalogue tools: list services, one service's live status, and marking a service's status. */
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
+import { SERVICE_STATUSES } from "../../src/db/rows.js";
 import { auditedWrite, noChange } from "../shared/db-helpers.js";
-import { SERVICE_STATUSES, SEVERITY_ORDER_SQL, loadService, serviceIdField } from "./fields.js";
+import { SEVERITY_ORDER_SQL, loadService, serviceIdField } from "./fields.js";
 
 export const listServices = defineTool({
   name: "list_services",

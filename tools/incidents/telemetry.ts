@@ -2,15 +2,12 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
+import { LOG_LEVELS, type MetricRow } from "../../src/db/rows.js";
 import { hoursBefore, round } from "../reports/dates.js";
-import { type KeywordMatch, LOG_LEVELS, NO_KEYWORD_MATCH_NOTE, hoursField, keywordClause, limitField, loadService, serviceIdField } from "./fields.js";
+import { type KeywordMatch, NO_KEYWORD_MATCH_NOTE, hoursField, keywordClause, limitField, loadService, serviceIdField } from "./fields.js";
 
-interface MetricRow {
-  ts: string;
-  latency_p95_ms: number;
-  error_rate: number;
-  requests: number;
-}
+/** An hourly metrics bucket of one service, as the queries below select it. */
+type MetricSample = Omit<MetricRow, "service_id">;
 
 function median(values: number[]): number {
   if (values.length === 0) return 0;
@@ -27,7 +24,7 @@ const pct = (rate: number) => round(rate * 100, 2);
  * against the baseline (the median hour of `baselineRows`, a longer reference period, so a few bad hours do
  * not move it).
  */
-export function summariseMetrics(rows: MetricRow[], baselineRows: MetricRow[] = rows) {
+export function summariseMetrics(rows: MetricSample[], baselineRows: MetricSample[] = rows) {
   if (rows.length === 0) return null;
   const requests = rows.reduce((s, r) => s + r.requests, 0);
   const errors = rows.reduce((s, r) => s + r.error_rate * r.requests, 0);
@@ -87,9 +84,9 @@ export const getServiceMetrics = defineTool({
     const select = ctx.db.sql.prepare(
       "SELECT ts, latency_p95_ms, error_rate, requests FROM metrics WHERE service_id = ? AND ts >= ? AND ts < ? ORDER BY ts",
     );
-    const rows = select.all(service_id, from, to) as MetricRow[];
+    const rows = select.all(service_id, from, to) as MetricSample[];
     // Baseline: the median hour of the last 7 days (or of the window, when longer).
-    const baselineRows = hours >= BASELINE_HOURS ? rows : (select.all(service_id, hoursBefore(ctx.now, BASELINE_HOURS), to) as MetricRow[]);
+    const baselineRows = hours >= BASELINE_HOURS ? rows : (select.all(service_id, hoursBefore(ctx.now, BASELINE_HOURS), to) as MetricSample[]);
     const summary = summariseMetrics(rows, baselineRows);
     if (!summary) {
       return { service_id, window: { from, to, hours }, samples: 0, note: "No metrics recorded in this window." };

@@ -5,13 +5,10 @@
  * Windows are half-open `[fromIso, toIso)` over ISO 8601 UTC timestamps.
  */
 import type { CompanyDb } from "../../src/db/index.js";
+import { INCIDENT_STATUSES, ORDER_STATUSES, SEVERITIES, SHIPMENT_STATUSES, type IncidentRow, type OrderRow, type ShipmentRow } from "../../src/db/rows.js";
 import { formatUsd } from "../shared/db-helpers.js";
 import { dayOf, daysBetween, round } from "./dates.js";
 
-const SEVERITIES = ["sev1", "sev2", "sev3", "sev4"] as const;
-const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
-const ORDER_STATUSES = ["pending", "processing", "shipped", "delivered", "cancelled", "returned"] as const;
-const SHIPMENT_STATUSES = ["label_created", "in_transit", "out_for_delivery", "delivered", "exception", "returned"] as const;
 const LIST_CAP = 25;
 
 function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -28,15 +25,8 @@ function minutesBetween(a: string, b: string): number {
   return (new Date(b).getTime() - new Date(a).getTime()) / 60_000;
 }
 
-interface IncidentFigureRow {
-  id: string;
-  service_id: string;
-  title: string;
-  severity: (typeof SEVERITIES)[number];
-  status: (typeof INCIDENT_STATUSES)[number];
-  started_at: string;
-  resolved_at: string | null;
-}
+/** An incident as `incidentFigures` selects it. */
+type IncidentFigureRow = Omit<IncidentRow, "summary">;
 
 export interface IncidentFigures {
   window: { from: string; to: string };
@@ -171,15 +161,8 @@ export function onTimeStats(rows: { status: string; eta: string; delivered_at: s
   return { ...stats, on_time_rate: due ? round(stats.on_time / due, 3) : null };
 }
 
-interface ShipmentFigureRow {
-  id: string;
-  order_id: string;
-  carrier_id: string;
-  status: (typeof SHIPMENT_STATUSES)[number];
-  shipped_at: string;
-  eta: string;
-  delivered_at: string | null;
-}
+/** A shipment as `shippingFigures` selects it. */
+type ShipmentFigureRow = Omit<ShipmentRow, "tracking_number">;
 
 export interface ShippingFigures {
   window: { from: string; to: string };
@@ -216,7 +199,7 @@ export interface ShippingFigures {
 export function shippingFigures(db: CompanyDb, fromIso: string, toIso: string): ShippingFigures {
   const orders = db.sql
     .prepare("SELECT id, status, total_cents, created_at FROM orders WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id")
-    .all(fromIso, toIso) as { id: string; status: (typeof ORDER_STATUSES)[number]; total_cents: number; created_at: string }[];
+    .all(fromIso, toIso) as Pick<OrderRow, "id" | "status" | "total_cents" | "created_at">[];
   const cols = "id, order_id, carrier_id, status, shipped_at, eta, delivered_at";
   const shipped = db.sql
     .prepare(`SELECT ${cols} FROM shipments WHERE shipped_at >= ? AND shipped_at < ? ORDER BY shipped_at, id`)

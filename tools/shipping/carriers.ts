@@ -1,17 +1,10 @@
 /** Carrier tools: the carrier list and measured on-time performance. */
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
+import type { CarrierRow, ShipmentRow } from "../../src/db/rows.js";
 import { dateField, resolveDateWindow, round } from "../reports/dates.js";
 import { onTimeStats } from "../reports/figures.js";
-import { type ShipmentRow, carrierIdField } from "./records.js";
-
-interface CarrierRow {
-  id: string;
-  name: string;
-  service_level: string;
-  on_time_rate: number;
-  tracking_url: string;
-}
+import { carrierIdField } from "./records.js";
 
 export const listCarriers = defineTool({
   name: "list_carriers",

@@ -2,12 +2,11 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError, notFound } from "../../src/toolkit/tool-result.js";
+import { ORDER_STATUSES, type OrderStatus } from "../../src/db/rows.js";
 import { auditedWrite, noChange } from "../shared/db-helpers.js";
 import { reasonField } from "../shared/fields.js";
 import {
-  ORDER_STATUSES,
   PRE_SHIPMENT_STATUSES,
-  type OrderStatus,
   customerIdField,
   limitField,
   loadOrder,

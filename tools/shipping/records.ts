@@ -1,14 +1,11 @@
-/** Row shapes, schema fields and lookups shared by the shipping tools. */
+/** Schema fields, lookups and views shared by the shipping tools. */
 import { z } from "zod";
 import type { CompanyDb } from "../../src/db/index.js";
 import { CARRIER_IDS } from "../../src/db/reference-data.js";
 import { ToolError, notFound } from "../../src/toolkit/tool-result.js";
+import type { OrderRow, OrderStatus, ShipmentRow } from "../../src/db/rows.js";
 import { formatUsd } from "../shared/db-helpers.js";
 import { idField } from "../shared/fields.js";
-
-export const ORDER_STATUSES = ["pending", "processing", "shipped", "delivered", "cancelled", "returned"] as const;
-export const SHIPMENT_STATUSES = ["label_created", "in_transit", "out_for_delivery", "delivered", "exception", "returned"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Order statuses in which the goods have not left the warehouse: address changes and cancellation are still possible. */
 export const PRE_SHIPMENT_STATUSES: readonly OrderStatus[] = ["pending", "processing"];
@@ -20,36 +17,6 @@ export const carrierIdField = (what = "The carrier") => z.enum(CARRIER_IDS).desc
 
 export const limitField = (dflt: number, max: number, what: string) =>
   z.number().int().min(1).max(max).optional().describe(`Maximum number of ${what} to return (default ${dflt}, at most ${max}).`);
-
-export interface OrderRow {
-  id: string;
-  customer_id: string;
-  created_at: string;
-  status: OrderStatus;
-  total_cents: number;
-  items: string;
-  shipping_address: string;
-  notes: string | null;
-}
-
-export interface ShipmentRow {
-  id: string;
-  order_id: string;
-  carrier_id: string;
-  tracking_number: string;
-  status: (typeof SHIPMENT_STATUSES)[number];
-  shipped_at: string;
-  eta: string;
-  delivered_at: string | null;
-}
-
-export interface ShipmentEventRow {
-  id: number;
-  shipment_id: string;
-  status: string;
-  location: string;
-  created_at: string;
-}
 
 export function loadOrder(db: CompanyDb, orderId: string): OrderRow {
   const row = db.sql.prepare("SELECT * FROM orders WHERE id = ?").get(orderId) as OrderRow | undefined;

@@ -2,10 +2,9 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { CARRIERS } from "../../src/db/reference-data.js";
+import type { ShipmentEventRow, ShipmentRow } from "../../src/db/rows.js";
 import { etaDeadline, punctuality } from "../reports/figures.js";
 import {
-  type ShipmentEventRow,
-  type ShipmentRow,
   carrierIdField,
   daysBetween,
   limitField,

@@ -2,21 +2,12 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
+import type { CreditRow, CustomerRow, TicketRow } from "../../src/db/rows.js";
 import { auditedWrite, formatUsd, nextId, requireRow, toCents } from "../shared/db-helpers.js";
 import { idField, limitField, reasonField } from "../shared/fields.js";
-import type { CustomerRow, TicketRow } from "./records.js";
 
 /** Most a single credit may be; larger goodwill needs a finance refund or a manual adjustment. */
 export const MAX_CREDIT_USD = 500;
-
-interface CreditRow {
-  id: string;
-  customer_id: string;
-  amount_cents: number;
-  reason: string;
-  ticket_id: string | null;
-  created_at: string;
-}
 
 export const issueCredit = defineTool({
   name: "issue_credit",

@@ -2,9 +2,10 @@
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { PLANS } from "../../src/db/reference-data.js";
+import type { CustomerRow, PlanRow } from "../../src/db/rows.js";
 import { formatUsd, requireRow } from "../shared/db-helpers.js";
 import { idField, limitField } from "../shared/fields.js";
-import { customerView, planView, type CustomerRow, type PlanRow } from "./records.js";
+import { customerView, planView } from "./records.js";
 
 const PLAN_IDS = PLANS.map((p) => p.id) as unknown as readonly [string, ...string[]];
 

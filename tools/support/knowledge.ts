@@ -1,18 +1,9 @@
 /** Knowledge base: keyword search over policies and FAQs, and reading one article. */
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
+import type { ArticleRow } from "../../src/db/rows.js";
 import { requireRow } from "../shared/db-helpers.js";
 import { idField, limitField } from "../shared/fields.js";
-
-interface ArticleRow {
-  id: string;
-  kind: "policy" | "runbook" | "faq";
-  title: string;
-  body: string;
-  tags: string;
-  service_id: string | null;
-  updated_at: string;
-}
 
 const STOPWORDS = new Set(
   "the and for with that this what when where which who how our your are was were can could should would does did has have about from into policy policies".split(" "),

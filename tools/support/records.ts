@@ -1,53 +1,6 @@
-/** Row shapes of the support tables and the compact views the support tools answer with. */
+/** The compact views the support tools answer with. */
+import type { CustomerRow, PlanRow, TicketRow } from "../../src/db/rows.js";
 import { formatUsd } from "../shared/db-helpers.js";
-
-export interface CustomerRow {
-  id: string;
-  name: string;
-  email: string;
-  company: string;
-  plan_id: string;
-  country: string;
-  address: string;
-  created_at: string;
-  status: "active" | "suspended" | "churned";
-  credit_balance_cents: number;
-}
-
-export interface PlanRow {
-  id: string;
-  name: string;
-  monthly_price_cents: number;
-  sla_first_response_h: number;
-  sla_resolution_h: number;
-  uptime_target_pct: number;
-  support_channels: string;
-}
-
-export const TICKET_STATUSES = ["open", "pending", "escalated", "resolved", "closed"] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-
-export interface TicketRow {
-  id: string;
-  customer_id: string;
-  subject: string;
-  body: string;
-  category: string;
-  priority: string;
-  status: TicketStatus;
-  created_at: string;
-  first_response_at: string | null;
-  resolved_at: string | null;
-  escalated_to: string | null;
-}
-
-export interface TicketMessageRow {
-  id: string;
-  ticket_id: string;
-  author: "customer" | "agent" | "system";
-  body: string;
-  created_at: string;
-}
 
 export function customerView(c: CustomerRow) {
   return {

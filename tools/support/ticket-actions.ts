@@ -3,9 +3,9 @@ import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
 import type { CompanyDb } from "../../src/db/index.js";
+import type { CustomerRow, TicketRow } from "../../src/db/rows.js";
 import { auditedWrite, nextId, requireRow } from "../shared/db-helpers.js";
 import { idField, reasonField } from "../shared/fields.js";
-import type { CustomerRow, TicketRow } from "./records.js";
 
 /** Escalation targets of the escalation policy (KB-005). */
 export const ESCALATION_TEAMS = ["tier2-support", "billing-ops", "logistics", "engineering", "privacy"] as const;

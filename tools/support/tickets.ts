@@ -1,9 +1,10 @@
 /** Ticket reads: a customer's tickets, one ticket with its conversation, and a ticket's SLA status. */
 import { z } from "zod";
 import { defineTool } from "../../src/toolkit/define-tool.js";
+import { TICKET_STATUSES, type CustomerRow, type PlanRow, type TicketMessageRow, type TicketRow } from "../../src/db/rows.js";
 import { requireRow } from "../shared/db-helpers.js";
 import { idField, limitField } from "../shared/fields.js";
-import { ticketView, TICKET_STATUSES, type CustomerRow, type PlanRow, type TicketMessageRow, type TicketRow } from "./records.js";
+import { ticketView } from "./records.js";
 
 const MAX_MESSAGES = 20;
 const HOUR_MS = 3_600_000;
