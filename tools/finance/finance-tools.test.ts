@@ -3,7 +3,7 @@ import { z } from "zod";
 import { companyDb } from "../../src/db/index.js";
 import { STORY } from "../../src/db/seed.js";
 import type { KeelTool } from "../../src/toolkit/define-tool.js";
-import { callOk, callTool, withDiff } from "../shared/tool-testing.js";
+import { callOk, callTool, withChanges } from "../shared/tool-testing.js";
 import { supportTools } from "../support/index.js";
 import { financeFigures, financeTools } from "./index.js";
 
@@ -207,9 +207,9 @@ describe("finance tools: reads", () => {
       (d) => expect(d).toMatchObject({ from: "2026-11-01T00:00:00.000Z", to: "2026-11-08T00:00:00.000Z" }),
     ],
   ])("%s returns the right records (%#)", async (name, args, check) => {
-    const { result, diff } = await withDiff(db, () => callOk(tool(name), args()));
+    const { result, changes } = await withChanges(db, () => callOk(tool(name), args()));
     check(result);
-    expect(diff).toEqual({});
+    expect(changes).toEqual({});
   });
 
   it("financeFigures counts revenue, refunds and failed payments of a window with direct SQL", () => {
@@ -249,9 +249,9 @@ describe("finance tools: bad arguments and unknown ids", () => {
     ["void_invoice", { invoice_id: STORY.duplicateCharge.invoiceId }, "reason"],
     ["send_invoice_email", { invoice_id: "INV-2000" }, "invoice_id"],
   ])("%s %j -> invalid_arguments on %s, nothing changes", async (name, args, field) => {
-    const { result, diff } = await withDiff(db, () => callTool(tool(name), args));
+    const { result, changes } = await withChanges(db, () => callTool(tool(name), args));
     expect(result).toMatchObject({ ok: false, error: { code: "invalid_arguments", field } });
-    expect(diff).toEqual({});
+    expect(changes).toEqual({});
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -266,9 +266,9 @@ describe("finance tools: bad arguments and unknown ids", () => {
     ["void_invoice", { invoice_id: "INV-99999", reason: "Issued in error" }, "invoice_id"],
     ["send_invoice_email", { invoice_id: "INV-99999" }, "invoice_id"],
   ])("%s %j -> not_found on %s, nothing changes", async (name, args, field) => {
-    const { result, diff } = await withDiff(db, () => callTool(tool(name), args));
+    const { result, changes } = await withChanges(db, () => callTool(tool(name), args));
     expect(result).toMatchObject({ ok: false, error: { code: "not_found", field } });
-    expect(diff).toEqual({});
+    expect(changes).toEqual({});
   });
 });
 
@@ -279,8 +279,8 @@ describe("finance tools: destructive and egress actions", () => {
     const duplicate = doublePayments[1]!;
     const amount = pluck<number>("SELECT amount_cents FROM payments WHERE id = ?", duplicate);
     const args = { payment_id: duplicate, reason: "Duplicate charge for the 2026-11 invoice" };
-    const { result, diff } = await withDiff(db, () => callOk(tool("issue_refund"), args));
-    expect(diff).toEqual({ refunds: { added: [result.refund_id] }, payments: { changed: [duplicate] }, audit_log: { added: [expect.any(String)] } });
+    const { result, changes } = await withChanges(db, () => callOk(tool("issue_refund"), args));
+    expect(changes).toEqual({ refunds: { inserted: [result.refund_id] }, payments: { updated: [duplicate] }, audit_log: { inserted: [expect.any(String)] } });
     expect(result).toMatchObject({ payment_id: duplicate, amount_cents: amount, payment_status: "refunded", remaining_refundable_cents: 0 });
     expect(result.refund_id).toMatch(/^RFD-\d+$/);
     expect(one("SELECT payment_id, amount_cents, reason FROM refunds WHERE id = ?", result.refund_id)).toEqual({ payment_id: duplicate, amount_cents: amount, reason: args.reason });
@@ -295,25 +295,25 @@ describe("finance tools: destructive and egress actions", () => {
     const amount = pluck<number>("SELECT amount_cents FROM payments WHERE id = ?", partialPayment);
     const first = await callOk(tool("issue_refund"), { payment_id: partialPayment, amount_usd: 10, reason: "Partial goodwill refund" });
     expect(first).toMatchObject({ amount_cents: 1000, payment_status: "partially_refunded", remaining_refundable_cents: amount - 1000 });
-    const tooMuch = await withDiff(db, () => callTool(tool("issue_refund"), { payment_id: partialPayment, amount_usd: amount / 100, reason: "Refund the rest" }));
+    const tooMuch = await withChanges(db, () => callTool(tool("issue_refund"), { payment_id: partialPayment, amount_usd: amount / 100, reason: "Refund the rest" }));
     expect(tooMuch.result).toMatchObject({ ok: false, error: { code: "invalid_state", field: "amount_usd" } });
-    expect(tooMuch.diff).toEqual({});
+    expect(tooMuch.changes).toEqual({});
     const rest = await callOk(tool("issue_refund"), { payment_id: partialPayment, reason: "Refund the rest" });
     expect(rest).toMatchObject({ amount_cents: amount - 1000, payment_status: "refunded" });
     expect(Number(rest.refund_id.slice(4))).toBe(Number(first.refund_id.slice(4)) + 1);
   });
 
   it("void_invoice voids an unpaid invoice: only the invoice changes, plus one audit row", async () => {
-    const { result, diff } = await withDiff(db, () => callOk(tool("void_invoice"), { invoice_id: voidableInvoice, reason: "Issued in error" }));
-    expect(diff).toEqual({ invoices: { changed: [voidableInvoice] }, audit_log: { added: [expect.any(String)] } });
+    const { result, changes } = await withChanges(db, () => callOk(tool("void_invoice"), { invoice_id: voidableInvoice, reason: "Issued in error" }));
+    expect(changes).toEqual({ invoices: { updated: [voidableInvoice] }, audit_log: { inserted: [expect.any(String)] } });
     expect(result).toMatchObject({ invoice_id: voidableInvoice, status: "void" });
     expect(pluck("SELECT status FROM invoices WHERE id = ?", voidableInvoice)).toBe("void");
     expect(lastAudit().tool).toBe("void_invoice");
   });
 
   it("send_invoice_email only writes its audit row", async () => {
-    const { result, diff } = await withDiff(db, () => callOk(tool("send_invoice_email"), { invoice_id: sendableInvoice, message: "A friendly reminder." }));
-    expect(diff).toEqual({ audit_log: { added: [expect.any(String)] } });
+    const { result, changes } = await withChanges(db, () => callOk(tool("send_invoice_email"), { invoice_id: sendableInvoice, message: "A friendly reminder." }));
+    expect(changes).toEqual({ audit_log: { inserted: [expect.any(String)] } });
     expect(result.sent_to).toBe(pluck("SELECT c.email FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?", sendableInvoice));
     expect(lastAudit().tool).toBe("send_invoice_email");
   });
@@ -327,8 +327,8 @@ describe("finance tools: destructive and egress actions", () => {
     ["void_invoice", () => ({ invoice_id: doubleInvoice, reason: "Customer asked" }), "invoice_id"],
     ["send_invoice_email", () => ({ invoice_id: voidableInvoice }), "invoice_id"],
   ])("%s in an invalid state -> invalid_state on %s, nothing changes (%#)", async (name, args, field) => {
-    const { result, diff } = await withDiff(db, () => callTool(tool(name), args()));
+    const { result, changes } = await withChanges(db, () => callTool(tool(name), args()));
     expect(result).toMatchObject({ ok: false, error: { code: "invalid_state", field } });
-    expect(diff).toEqual({});
+    expect(changes).toEqual({});
   });
 });

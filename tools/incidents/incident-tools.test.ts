@@ -4,7 +4,7 @@ import { companyDb } from "../../src/db/index.js";
 import { ID_PATTERNS, SERVICES } from "../../src/db/reference-data.js";
 import { STORY } from "../../src/db/seed.js";
 import { SIDE_EFFECTS, type KeelTool } from "../../src/toolkit/define-tool.js";
-import { SNAKE_CASE, callTool, lastAudit, withChanges } from "../reports/testing.js";
+import { SNAKE_CASE, callTool, lastAudit, withChanges } from "../shared/tool-testing.js";
 import { incidentTools } from "./index.js";
 
 const tool = (name: string) => {

@@ -8,7 +8,7 @@ import type { KeelTool } from "../../src/toolkit/define-tool.js";
 import { incidentFigures, shippingFigures } from "./figures.js";
 import { reportTools } from "./index.js";
 import { slugify } from "./report-tools.js";
-import { SNAKE_CASE, callTool, lastAudit, withChanges } from "./testing.js";
+import { SNAKE_CASE, callTool, lastAudit, withChanges } from "../shared/tool-testing.js";
 import { parseXml } from "./xml-check.js";
 
 const tool = (name: string) => {

@@ -1,72 +1,94 @@
 /**
- * Test helpers for primitive tools: call a tool the way an agent does, and see exactly which rows a call changed.
- * Used by the domain tool tests only.
+ * Test helpers for primitive tools: call a tool the way an agent does, see exactly which rows a call changed,
+ * and read the audit log. Used by the domain tool tests only.
  */
-import type { ToolMessage } from "@langchain/core/messages";
 import type { CompanyDb } from "../../src/db/index.js";
+import type { AuditRow } from "../../src/db/rows.js";
 import type { KeelTool } from "../../src/toolkit/define-tool.js";
-import type { ToolFailure } from "../../src/toolkit/tool-result.js";
+import type { ToolResult } from "../../src/toolkit/tool-result.js";
 
-/** What a tool answered: `{ok: true, data}` or a `ToolFailure`. `data` is loosely typed for assertions. */
-export type CallResult = { ok: true; data: any } | ToolFailure;
+/** What a tool answered: `{ok: true, data}` or a `ToolFailure`. `data` is loosely typed for assertions (undefined on a failure). */
+export type CallResult<T = any> = ToolResult<T> & { data: T };
+
+/** Tool names are snake_case. */
+export const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 let calls = 0;
 
-/** Invokes `tool` with a tool call, as `ToolNode` does, and parses the tool message's JSON content. */
-export async function callTool(tool: KeelTool, args: Record<string, unknown>): Promise<CallResult> {
-  const message = (await tool.invoke({ type: "tool_call", id: `call_${++calls}`, name: tool.name, args })) as ToolMessage;
-  return JSON.parse(String(message.content)) as CallResult;
+/** Invokes `tool` with a tool call, as `ToolNode` does, and parses the `{ok, ...}` JSON of the tool message. */
+export async function callTool<T = any>(tool: KeelTool<any>, args: Record<string, unknown>): Promise<CallResult<T>> {
+  const message = await tool.invoke({ type: "tool_call", id: `call_${++calls}`, name: tool.name, args });
+  const content = typeof message === "string" ? message : (message as { content: unknown }).content;
+  if (typeof content !== "string") throw new Error(`Tool ${tool.name} returned non-string content`);
+  return JSON.parse(content) as CallResult<T>;
 }
 
 /** `data` of a successful call; fails the test with the tool's error otherwise. */
-export async function callOk(tool: KeelTool, args: Record<string, unknown>): Promise<any> {
+export async function callOk(tool: KeelTool<any>, args: Record<string, unknown>): Promise<any> {
   const result = await callTool(tool, args);
   if (!result.ok) throw new Error(`${tool.name} failed: ${JSON.stringify(result.error)}`);
   return result.data;
 }
 
-/** Per changed table: keys (id, or rowid for tables without one) of the rows added, changed and removed. */
-export type DbDiff = Record<string, { added?: string[]; changed?: string[]; removed?: string[] }>;
+/** Keys (the `id`, the primary key, or the rowid) of the rows of one table a call inserted, updated and deleted. */
+export interface TableChanges {
+  inserted?: string[];
+  updated?: string[];
+  deleted?: string[];
+}
+
+/** Per changed table, the rows a call changed; tables without changes are absent, so "changed nothing" is `{}`. */
+export type DbChanges = Record<string, TableChanges>;
 
 const tracked = new WeakSet<object>();
 
 /**
- * Puts temporary triggers on every table of `db`'s connection that log each inserted, updated and deleted row.
- * The tools run on the same connection (`companyDb()` is opened once per process), and a rolled-back transaction
- * rolls its log entries back too, so the log shows exactly what a call committed.
+ * Installs connection-local (TEMP) triggers on every table that log each inserted, updated and deleted row
+ * (by `id`, or the single-column primary key, or the rowid) into `temp.keel_changes`. Tools write through the
+ * same connection (`companyDb()` is opened once per process), so every row they touch is logged, and a
+ * rolled-back transaction rolls its log entries back too: the log shows exactly what a call committed.
+ * Nothing is written to the database file.
  */
 function trackChanges(db: CompanyDb): void {
   if (tracked.has(db.sql)) return;
   db.sql.exec("CREATE TEMP TABLE IF NOT EXISTS keel_changes (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL)");
-  const tables = db.sql
-    .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .pluck()
-    .all() as string[];
+  const tables = db.sql.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
   for (const table of tables) {
-    const hasId = (db.sql.prepare(`SELECT COUNT(*) FROM pragma_table_info('${table}') WHERE name = 'id'`).pluck().get() as number) > 0;
-    const key = (row: "NEW" | "OLD") => (hasId ? `${row}.id` : `${row}.rowid`);
-    for (const [event, kind, row] of [["INSERT", "added", "NEW"], ["UPDATE", "changed", "NEW"], ["DELETE", "removed", "OLD"]] as const) {
+    const cols = db.sql.prepare(`PRAGMA main.table_info(${table})`).all() as { name: string; pk: number }[];
+    const pk = cols.filter((c) => c.pk > 0);
+    const keyCol = cols.some((c) => c.name === "id") ? "id" : pk.length === 1 ? pk[0]!.name : "rowid";
+    for (const [event, kind, row] of [["INSERT", "inserted", "NEW"], ["UPDATE", "updated", "NEW"], ["DELETE", "deleted", "OLD"]] as const) {
       db.sql.exec(
         `CREATE TEMP TRIGGER IF NOT EXISTS keel_track_${table}_${kind} AFTER ${event} ON main.${table}
-         BEGIN INSERT INTO temp.keel_changes (tbl, kind, key) VALUES ('${table}', '${kind}', CAST(${key(row)} AS TEXT)); END`,
+         BEGIN INSERT INTO temp.keel_changes (tbl, kind, key) VALUES ('${table}', '${kind}', CAST(${row}.${keyCol} AS TEXT)); END`,
       );
     }
   }
   tracked.add(db.sql);
 }
 
-/** Runs `fn` and returns its result with every row it changed in the database, by table (unchanged tables left out). */
-export async function withDiff<T>(db: CompanyDb, fn: () => Promise<T>): Promise<{ result: T; diff: DbDiff }> {
+/**
+ * Runs `fn` and returns its result with every row it changed, by table. A row is listed once per kind of change,
+ * in the order first changed; the updates of a row the call inserted count as part of the insert, and a row
+ * inserted (or updated) and then deleted is listed under both.
+ */
+export async function withChanges<T>(db: CompanyDb, fn: () => Promise<T>): Promise<{ result: T; changes: DbChanges }> {
   trackChanges(db);
   db.sql.exec("DELETE FROM temp.keel_changes");
   const result = await fn();
-  const rows = db.sql.prepare("SELECT tbl, kind, key FROM temp.keel_changes ORDER BY seq").all() as Array<{ tbl: string; kind: "added" | "changed" | "removed"; key: string }>;
-  const diff: DbDiff = {};
-  for (const { tbl, kind, key } of rows) {
-    const entry = (diff[tbl] ??= {});
-    if (kind === "changed" && entry.added?.includes(key)) continue;
-    const keys = (entry[kind] ??= []);
+  const log = db.sql.prepare("SELECT tbl, kind, key FROM temp.keel_changes ORDER BY seq").all() as { tbl: string; kind: keyof TableChanges; key: string }[];
+  const changes: DbChanges = {};
+  for (const { tbl, kind, key } of log) {
+    const table = (changes[tbl] ??= {});
+    if (kind === "updated" && table.inserted?.includes(key)) continue;
+    const keys = (table[kind] ??= []);
     if (!keys.includes(key)) keys.push(key);
   }
-  return { result, diff };
+  return { result, changes };
+}
+
+/** The newest `audit_log` row, with `args` and `result` parsed from their JSON. */
+export function lastAudit(db: CompanyDb): Omit<AuditRow, "args" | "result"> & { args: any; result: any } {
+  const row = db.sql.prepare("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").get() as AuditRow;
+  return { ...row, args: JSON.parse(row.args), result: JSON.parse(row.result) };
 }

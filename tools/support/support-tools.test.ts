@@ -3,7 +3,7 @@ import { z } from "zod";
 import { companyDb } from "../../src/db/index.js";
 import { STORY } from "../../src/db/seed.js";
 import type { KeelTool } from "../../src/toolkit/define-tool.js";
-import { callOk, callTool, withDiff } from "../shared/tool-testing.js";
+import { callOk, callTool, withChanges } from "../shared/tool-testing.js";
 import { supportTools } from "./index.js";
 
 const db = companyDb();
@@ -161,9 +161,9 @@ describe("support tools: reads", () => {
       },
     ],
   ])("%s returns the right records (%#)", async (name, args, check) => {
-    const { result, diff } = await withDiff(db, () => callOk(tool(name), args()));
+    const { result, changes } = await withChanges(db, () => callOk(tool(name), args()));
     check(result);
-    expect(diff).toEqual({});
+    expect(changes).toEqual({});
   });
 
   it("check_ticket_sla measures a running clock from the company's now", async () => {
@@ -207,9 +207,9 @@ describe("support tools: bad arguments and unknown ids", () => {
     ["reply_to_ticket", { ticket_id: billingTicket }, "message"],
     ["reply_to_ticket", { ticket_id: billingTicket, message: "   " }, "message"],
   ])("%s %j -> invalid_arguments on %s, nothing changes", async (name, args, field) => {
-    const { result, diff } = await withDiff(db, () => callTool(tool(name), args));
+    const { result, changes } = await withChanges(db, () => callTool(tool(name), args));
     expect(result).toMatchObject({ ok: false, error: { code: "invalid_arguments", field } });
-    expect(diff).toEqual({});
+    expect(changes).toEqual({});
   });
 
   it("plain invoke returns the JSON string", async () => {
@@ -231,9 +231,9 @@ describe("support tools: bad arguments and unknown ids", () => {
     ["update_ticket_status", { ticket_id: "TCK-99999", status: "resolved" }, "ticket_id"],
     ["reply_to_ticket", { ticket_id: "TCK-99999", message: "Hello" }, "ticket_id"],
   ])("%s %j -> not_found on %s, nothing changes", async (name, args, field) => {
-    const { result, diff } = await withDiff(db, () => callTool(tool(name), args));
+    const { result, changes } = await withChanges(db, () => callTool(tool(name), args));
     expect(result).toMatchObject({ ok: false, error: { code: "not_found", field } });
-    expect(diff).toEqual({});
+    expect(changes).toEqual({});
   });
 
   it("find_customer answers an empty list, not an error, when nothing matches", async () => {
@@ -249,8 +249,8 @@ describe("support tools: writes", () => {
     const balance = pluck<number>("SELECT credit_balance_cents FROM customers WHERE id = 'CUS-1042'");
     const audits = auditRows();
     const args = { customer_id: "CUS-1042", amount_usd: 25.5, reason: "Goodwill for the double charge", ticket_id: billingTicket };
-    const { result, diff } = await withDiff(db, () => callOk(tool("issue_credit"), args));
-    expect(diff).toEqual({ credits: { added: [result.credit_id] }, customers: { changed: ["CUS-1042"] }, audit_log: { added: [String(audits + 1)] } });
+    const { result, changes } = await withChanges(db, () => callOk(tool("issue_credit"), args));
+    expect(changes).toEqual({ credits: { inserted: [result.credit_id] }, customers: { updated: ["CUS-1042"] }, audit_log: { inserted: [String(audits + 1)] } });
     expect(result.credit_id).toMatch(/^CRD-\d+$/);
     expect(one("SELECT customer_id, amount_cents, ticket_id, reason FROM credits WHERE id = ?", result.credit_id)).toEqual({
       customer_id: "CUS-1042",
@@ -270,8 +270,8 @@ describe("support tools: writes", () => {
   });
 
   it("escalate_ticket sets status and team, adds a system note and one audit row", async () => {
-    const { result, diff } = await withDiff(db, () => callOk(tool("escalate_ticket"), { ticket_id: billingTicket, reason: "Duplicate charge needs a refund" }));
-    expect(diff).toEqual({ tickets: { changed: [billingTicket] }, ticket_messages: { added: [result.message_id] }, audit_log: { added: [expect.any(String)] } });
+    const { result, changes } = await withChanges(db, () => callOk(tool("escalate_ticket"), { ticket_id: billingTicket, reason: "Duplicate charge needs a refund" }));
+    expect(changes).toEqual({ tickets: { updated: [billingTicket] }, ticket_messages: { inserted: [result.message_id] }, audit_log: { inserted: [expect.any(String)] } });
     expect(one("SELECT status, escalated_to FROM tickets WHERE id = ?", billingTicket)).toEqual({ status: "escalated", escalated_to: "billing-ops" });
     expect(one("SELECT author, ticket_id FROM ticket_messages WHERE id = ?", result.message_id)).toEqual({ author: "system", ticket_id: billingTicket });
     expect(result.message_id).toMatch(/^MSG-\d+$/);
@@ -279,8 +279,8 @@ describe("support tools: writes", () => {
   });
 
   it("update_ticket_status resolves a ticket and records the resolution time", async () => {
-    const { result, diff } = await withDiff(db, () => callOk(tool("update_ticket_status"), { ticket_id: billingTicket, status: "resolved", reason: "Refund confirmed" }));
-    expect(diff).toEqual({ tickets: { changed: [billingTicket] }, audit_log: { added: [expect.any(String)] } });
+    const { result, changes } = await withChanges(db, () => callOk(tool("update_ticket_status"), { ticket_id: billingTicket, status: "resolved", reason: "Refund confirmed" }));
+    expect(changes).toEqual({ tickets: { updated: [billingTicket] }, audit_log: { inserted: [expect.any(String)] } });
     expect(one("SELECT status, resolved_at FROM tickets WHERE id = ?", billingTicket)).toEqual({ status: "resolved", resolved_at: result.resolved_at });
     expect(result.resolved_at).toBeTruthy();
     // and reopen it for the tests below
@@ -289,12 +289,12 @@ describe("support tools: writes", () => {
   });
 
   it("reply_to_ticket adds one agent message and one audit row", async () => {
-    const { result, diff } = await withDiff(db, () => callOk(tool("reply_to_ticket"), { ticket_id: billingTicket, message: "We refunded the duplicate charge." }));
+    const { result, changes } = await withChanges(db, () => callOk(tool("reply_to_ticket"), { ticket_id: billingTicket, message: "We refunded the duplicate charge." }));
     const firstResponse = result.first_response as boolean;
-    expect(diff).toEqual({
-      ticket_messages: { added: [result.message_id] },
-      ...(firstResponse ? { tickets: { changed: [billingTicket] } } : {}),
-      audit_log: { added: [expect.any(String)] },
+    expect(changes).toEqual({
+      ticket_messages: { inserted: [result.message_id] },
+      ...(firstResponse ? { tickets: { updated: [billingTicket] } } : {}),
+      audit_log: { inserted: [expect.any(String)] },
     });
     expect(one("SELECT ticket_id, author, body FROM ticket_messages WHERE id = ?", result.message_id)).toEqual({
       ticket_id: billingTicket,
@@ -315,8 +315,8 @@ describe("support tools: writes", () => {
     ["update_ticket_status", () => ({ ticket_id: billingTicket, status: "open" }), "status"],
     ["reply_to_ticket", () => ({ ticket_id: closedTicket, message: "Hello again" }), "ticket_id"],
   ])("%s in an invalid state -> invalid_state on %s, nothing changes (%#)", async (name, args, field) => {
-    const { result, diff } = await withDiff(db, () => callTool(tool(name), args()));
+    const { result, changes } = await withChanges(db, () => callTool(tool(name), args()));
     expect(result).toMatchObject({ ok: false, error: { code: "invalid_state", field } });
-    expect(diff).toEqual({});
+    expect(changes).toEqual({});
   });
 });
