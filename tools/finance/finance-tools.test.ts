@@ -1,9 +1,8 @@
 import { describe, it, expect } from "vitest";
-import { z } from "zod";
 import { companyDb } from "../../src/db/index.js";
 import { STORY } from "../../src/db/seed.js";
-import type { KeelTool } from "../../src/toolkit/define-tool.js";
-import { callOk, callTool, withChanges } from "../shared/tool-testing.js";
+import type { KeelTool, SideEffect } from "../../src/toolkit/define-tool.js";
+import { ONE_AUDIT_ROW, callOk, expectCompleteTool, expectLastAudit, expectRefused, withChanges } from "../shared/tool-testing.js";
 import { supportTools } from "../support/index.js";
 import { financeFigures, financeTools } from "./index.js";
 
@@ -40,7 +39,7 @@ describe("finance tools: catalogue", () => {
     for (const name of everything) expect(name).toMatch(/^[a-z]+(_[a-z]+)*$/);
   });
 
-  it.each([
+  it.each<[string, SideEffect]>([
     ["list_invoices", "read"],
     ["get_invoice", "read"],
     ["list_payments", "read"],
@@ -54,15 +53,9 @@ describe("finance tools: catalogue", () => {
     ["send_invoice_email", "egress"],
   ])("%s has complete metadata, side effect %s and a described schema", (name, sideEffect) => {
     const t = tool(name);
-    expect(t.metadata).toMatchObject({ domain: "finance", sideEffect, idempotent: expect.any(Boolean) });
-    expect(t.metadata.scopes.length).toBeGreaterThan(0);
+    expectCompleteTool(t, "finance", sideEffect);
     for (const scope of t.metadata.scopes) expect(scope).toMatch(/^(finance|comms):[a-z]+$/);
     expect(t.metadata.scopes.some((s) => s !== "finance:read")).toBe(sideEffect !== "read");
-    expect(t.metadata.examples!.length).toBeGreaterThanOrEqual(2);
-    expect(t.metadata.examples!.length).toBeLessThanOrEqual(3);
-    expect(t.description.length).toBeGreaterThan(60);
-    const json = z.toJSONSchema(t.inputSchema) as { properties: Record<string, { description?: string }> };
-    for (const [field, prop] of Object.entries(json.properties)) expect(prop.description, `${name}.${field}`).toBeTruthy();
   });
 
   it("refunds need the refund scope; egress tools need comms:send", () => {
@@ -249,9 +242,7 @@ describe("finance tools: bad arguments and unknown ids", () => {
     ["void_invoice", { invoice_id: STORY.duplicateCharge.invoiceId }, "reason"],
     ["send_invoice_email", { invoice_id: "INV-2000" }, "invoice_id"],
   ])("%s %j -> invalid_arguments on %s, nothing changes", async (name, args, field) => {
-    const { result, changes } = await withChanges(db, () => callTool(tool(name), args));
-    expect(result).toMatchObject({ ok: false, error: { code: "invalid_arguments", field } });
-    expect(changes).toEqual({});
+    await expectRefused(db, tool(name), args, "invalid_arguments", field);
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -266,26 +257,22 @@ describe("finance tools: bad arguments and unknown ids", () => {
     ["void_invoice", { invoice_id: "INV-99999", reason: "Issued in error" }, "invoice_id"],
     ["send_invoice_email", { invoice_id: "INV-99999" }, "invoice_id"],
   ])("%s %j -> not_found on %s, nothing changes", async (name, args, field) => {
-    const { result, changes } = await withChanges(db, () => callTool(tool(name), args));
-    expect(result).toMatchObject({ ok: false, error: { code: "not_found", field } });
-    expect(changes).toEqual({});
+    await expectRefused(db, tool(name), args, "not_found", field);
   });
 });
 
 describe("finance tools: destructive and egress actions", () => {
-  const lastAudit = () => one<{ actor: string; tool: string; args: string; result: string }>("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1");
-
   it("issue_refund refunds the duplicate in full: one refund row, the payment marked refunded, one audit row", async () => {
     const duplicate = doublePayments[1]!;
     const amount = pluck<number>("SELECT amount_cents FROM payments WHERE id = ?", duplicate);
     const args = { payment_id: duplicate, reason: "Duplicate charge for the 2026-11 invoice" };
     const { result, changes } = await withChanges(db, () => callOk(tool("issue_refund"), args));
-    expect(changes).toEqual({ refunds: { inserted: [result.refund_id] }, payments: { updated: [duplicate] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ refunds: { inserted: [result.refund_id] }, payments: { updated: [duplicate] }, ...ONE_AUDIT_ROW });
     expect(result).toMatchObject({ payment_id: duplicate, amount_cents: amount, payment_status: "refunded", remaining_refundable_cents: 0 });
     expect(result.refund_id).toMatch(/^RFD-\d+$/);
     expect(one("SELECT payment_id, amount_cents, reason FROM refunds WHERE id = ?", result.refund_id)).toEqual({ payment_id: duplicate, amount_cents: amount, reason: args.reason });
     expect(pluck("SELECT status FROM payments WHERE id = ?", duplicate)).toBe("refunded");
-    expect(lastAudit()).toMatchObject({ actor: "agent", tool: "issue_refund", args: JSON.stringify(args), result: JSON.stringify(result) });
+    expectLastAudit(db, "issue_refund", { args, result });
     // the pair is no longer a duplicate, and the invoice is no longer overpaid
     expect((await callOk(tool("find_duplicate_charges"), { customer_id: "CUS-1042" })).duplicates).toEqual([]);
     expect((await callOk(tool("get_invoice"), { invoice_id: doubleInvoice })).overpaid_cents).toBe(0);
@@ -295,9 +282,7 @@ describe("finance tools: destructive and egress actions", () => {
     const amount = pluck<number>("SELECT amount_cents FROM payments WHERE id = ?", partialPayment);
     const first = await callOk(tool("issue_refund"), { payment_id: partialPayment, amount_usd: 10, reason: "Partial goodwill refund" });
     expect(first).toMatchObject({ amount_cents: 1000, payment_status: "partially_refunded", remaining_refundable_cents: amount - 1000 });
-    const tooMuch = await withChanges(db, () => callTool(tool("issue_refund"), { payment_id: partialPayment, amount_usd: amount / 100, reason: "Refund the rest" }));
-    expect(tooMuch.result).toMatchObject({ ok: false, error: { code: "invalid_state", field: "amount_usd" } });
-    expect(tooMuch.changes).toEqual({});
+    await expectRefused(db, tool("issue_refund"), { payment_id: partialPayment, amount_usd: amount / 100, reason: "Refund the rest" }, "invalid_state", "amount_usd");
     const rest = await callOk(tool("issue_refund"), { payment_id: partialPayment, reason: "Refund the rest" });
     expect(rest).toMatchObject({ amount_cents: amount - 1000, payment_status: "refunded" });
     expect(Number(rest.refund_id.slice(4))).toBe(Number(first.refund_id.slice(4)) + 1);
@@ -305,17 +290,17 @@ describe("finance tools: destructive and egress actions", () => {
 
   it("void_invoice voids an unpaid invoice: only the invoice changes, plus one audit row", async () => {
     const { result, changes } = await withChanges(db, () => callOk(tool("void_invoice"), { invoice_id: voidableInvoice, reason: "Issued in error" }));
-    expect(changes).toEqual({ invoices: { updated: [voidableInvoice] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ invoices: { updated: [voidableInvoice] }, ...ONE_AUDIT_ROW });
     expect(result).toMatchObject({ invoice_id: voidableInvoice, status: "void" });
     expect(pluck("SELECT status FROM invoices WHERE id = ?", voidableInvoice)).toBe("void");
-    expect(lastAudit().tool).toBe("void_invoice");
+    expectLastAudit(db, "void_invoice");
   });
 
   it("send_invoice_email only writes its audit row", async () => {
     const { result, changes } = await withChanges(db, () => callOk(tool("send_invoice_email"), { invoice_id: sendableInvoice, message: "A friendly reminder." }));
-    expect(changes).toEqual({ audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual(ONE_AUDIT_ROW);
     expect(result.sent_to).toBe(pluck("SELECT c.email FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?", sendableInvoice));
-    expect(lastAudit().tool).toBe("send_invoice_email");
+    expectLastAudit(db, "send_invoice_email");
   });
 
   it.each<[string, () => Record<string, unknown>, string]>([
@@ -327,8 +312,6 @@ describe("finance tools: destructive and egress actions", () => {
     ["void_invoice", () => ({ invoice_id: doubleInvoice, reason: "Customer asked" }), "invoice_id"],
     ["send_invoice_email", () => ({ invoice_id: voidableInvoice }), "invoice_id"],
   ])("%s in an invalid state -> invalid_state on %s, nothing changes (%#)", async (name, args, field) => {
-    const { result, changes } = await withChanges(db, () => callTool(tool(name), args()));
-    expect(result).toMatchObject({ ok: false, error: { code: "invalid_state", field } });
-    expect(changes).toEqual({});
+    await expectRefused(db, tool(name), args(), "invalid_state", field);
   });
 });

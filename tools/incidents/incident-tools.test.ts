@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { companyDb } from "../../src/db/index.js";
 import { ID_PATTERNS, SERVICES } from "../../src/db/reference-data.js";
 import { STORY } from "../../src/db/seed.js";
 import { SIDE_EFFECTS, type KeelTool } from "../../src/toolkit/define-tool.js";
-import { SNAKE_CASE, callTool, lastAudit, withChanges } from "../shared/tool-testing.js";
+import { ONE_AUDIT_ROW, SNAKE_CASE, callTool, expectCompleteTool, expectLastAudit, expectRefused, withChanges } from "../shared/tool-testing.js";
 import { incidentTools } from "./index.js";
 
 const tool = (name: string) => {
@@ -47,23 +46,9 @@ describe("incident tools: metadata", () => {
 
   it.each(Object.entries(expected))("%s is a complete %s tool", (name, sideEffect) => {
     const t = tool(name);
-    const m = t.metadata;
-    expect(m.domain).toBe("incidents");
-    expect(m.sideEffect).toBe(sideEffect);
-    expect(typeof m.idempotent).toBe("boolean");
-    if (sideEffect === "egress") expect(m.idempotent).toBe(false);
-    expect(m.scopes.length).toBeGreaterThan(0);
-    for (const s of m.scopes) expect(s).toMatch(/^[a-z]+:[a-z]+$/);
-    if (sideEffect === "read") expect(m.scopes).toEqual(["incidents:read"]);
-    if (name === "page_oncall") expect(m.scopes).toContain("incidents:page");
-    expect(m.examples?.length).toBeGreaterThanOrEqual(2);
-    expect(m.examples?.length).toBeLessThanOrEqual(3);
-    expect(t.description.length).toBeGreaterThan(60);
-    expect(t.description.length).toBeLessThan(500);
-    const schema = z.toJSONSchema(t.inputSchema, { io: "input" }) as { properties?: Record<string, { description?: string }> };
-    for (const [field, prop] of Object.entries(schema.properties ?? {})) {
-      expect(prop.description, `${name}.${field} has a description`).toBeTruthy();
-    }
+    expectCompleteTool(t, "incidents", sideEffect);
+    if (sideEffect === "read") expect(t.metadata.scopes).toEqual(["incidents:read"]);
+    if (name === "page_oncall") expect(t.metadata.scopes).toContain("incidents:page");
   });
 });
 
@@ -266,13 +251,7 @@ describe("incident tools: bad arguments and unknown ids", () => {
     ["page_oncall", { message: "help needed now" }, "service_id"],
     ["post_status_update", { incident_id: PAYMENTS_INC, message: "short" }, "message"],
   ])("%s %j -> invalid_arguments on %s, nothing changed", async (name, args, field) => {
-    const { result, changes } = await withChanges(db(), () => callTool(tool(name), args));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.code).toBe("invalid_arguments");
-    expect(result.error.field).toBe(field);
-    expect(result.error.next_step).toBeTruthy();
-    expect(changes).toEqual({});
+    await expectRefused(db(), tool(name), args, "invalid_arguments", field);
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -284,12 +263,7 @@ describe("incident tools: bad arguments and unknown ids", () => {
     ["page_oncall", { incident_id: "INC-999", message: "is anyone there?" }, "incident_id"],
     ["post_status_update", { incident_id: "INC-999", message: "All systems are operational again." }, "incident_id"],
   ])("%s %j -> not_found on %s, nothing changed", async (name, args, field) => {
-    const { result, changes } = await withChanges(db(), () => callTool(tool(name), args));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.code).toBe("not_found");
-    expect(result.error.field).toBe(field);
-    expect(changes).toEqual({});
+    await expectRefused(db(), tool(name), args, "not_found", field);
   });
 });
 
@@ -302,22 +276,17 @@ describe("incident tools: writes", () => {
     expect(result.ok).toBe(true);
     const id = result.data.incident_id as string;
     expect(id).toMatch(ID_PATTERNS.incident_id);
-    expect(changes).toEqual({ incidents: { inserted: [id] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ incidents: { inserted: [id] }, ...ONE_AUDIT_ROW });
     const row = db().sql.prepare("SELECT * FROM incidents WHERE id = ?").get(id) as any;
     expect(row).toMatchObject({ service_id: "search-api", severity: "sev3", status: "investigating", started_at: nowIso(), resolved_at: null });
-    expect(lastAudit(db())).toMatchObject({ tool: "create_incident", actor: "agent", args });
+    expectLastAudit(db(), "create_incident", { args });
     const fetched = await callTool(tool("get_incident"), { incident_id: id });
     expect(fetched.data.title).toBe(args.title);
   });
 
   it("create_incident refuses a duplicate of an open incident", async () => {
     const title = db().sql.prepare("SELECT title FROM incidents WHERE id = ?").pluck().get(PAYMENTS_INC) as string;
-    const { result, changes } = await withChanges(db(), () =>
-      callTool(tool("create_incident"), { service_id: PAYMENTS, severity: "sev2", title, summary: "same thing again" }),
-    );
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatchObject({ code: "invalid_state", field: "title" });
-    expect(changes).toEqual({});
+    await expectRefused(db(), tool("create_incident"), { service_id: PAYMENTS, severity: "sev2", title, summary: "same thing again" }, "invalid_state", "title");
   });
 
   it("update_incident changes status, adds an internal note and one audit row", async () => {
@@ -328,20 +297,20 @@ describe("incident tools: writes", () => {
     expect(changes).toEqual({
       incidents: { updated: [PAYMENTS_INC] },
       incident_updates: { inserted: [String(result.data.update_id)] },
-      audit_log: { inserted: [expect.any(String)] },
+      ...ONE_AUDIT_ROW,
     });
     const row = db().sql.prepare("SELECT status, severity, resolved_at FROM incidents WHERE id = ?").get(PAYMENTS_INC);
     expect(row).toEqual({ status: "identified", severity: "sev2", resolved_at: null });
     const update = db().sql.prepare("SELECT body, public FROM incident_updates WHERE id = ?").get(result.data.update_id) as any;
     expect(update.public).toBe(0);
     expect(update.body).toContain("investigating -> identified");
-    expect(lastAudit(db()).tool).toBe("update_incident");
+    expectLastAudit(db(), "update_incident");
   });
 
   it("update_incident with only a note adds the note without touching the incident", async () => {
     const { result, changes } = await withChanges(db(), () => callTool(tool("update_incident"), { incident_id: PAYMENTS_INC, message: "Processor case #4411 opened." }));
     expect(result.ok).toBe(true);
-    expect(changes).toEqual({ incident_updates: { inserted: [String(result.data.update_id)] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ incident_updates: { inserted: [String(result.data.update_id)] }, ...ONE_AUDIT_ROW });
   });
 
   it.each<[string, () => Record<string, unknown>, string]>([
@@ -349,17 +318,14 @@ describe("incident tools: writes", () => {
     ["update_incident with no change", () => ({ incident_id: PAYMENTS_INC, status: "identified", severity: "sev2" }), "update_incident"],
     ["page_oncall for a resolved incident", () => ({ incident_id: resolvedIncident(), message: "please look at this" }), "page_oncall"],
   ])("%s -> invalid_state, nothing changed", async (_label, args, name) => {
-    const { result, changes } = await withChanges(db(), () => callTool(tool(name), args()));
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.code).toBe("invalid_state");
-    expect(changes).toEqual({});
+    await expectRefused(db(), tool(name), args(), "invalid_state");
   });
 
   it("set_service_status updates one service and audits it; setting the same status again changes nothing", async () => {
     const args = { service_id: "search-api", status: "partial_outage", reason: "suggest endpoint timing out" };
     const { result, changes } = await withChanges(db(), () => callTool(tool("set_service_status"), args));
     expect(result.ok).toBe(true);
-    expect(changes).toEqual({ services: { updated: ["search-api"] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ services: { updated: ["search-api"] }, ...ONE_AUDIT_ROW });
     expect(db().sql.prepare("SELECT status FROM services WHERE id = 'search-api'").pluck().get()).toBe("partial_outage");
     const again = await withChanges(db(), () => callTool(tool("set_service_status"), args));
     expect(again.result.data.changed).toBe(false);
@@ -373,7 +339,7 @@ describe("incident tools: writes", () => {
     expect(result.ok).toBe(true);
     const oncall = db().sql.prepare("SELECT oncall FROM services WHERE id = ?").pluck().get(PAYMENTS);
     expect(result.data).toMatchObject({ oncall, service_id: PAYMENTS, incident_id: PAYMENTS_INC });
-    expect(changes).toEqual({ pages: { inserted: [result.data.page_id] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ pages: { inserted: [result.data.page_id] }, ...ONE_AUDIT_ROW });
     const page = db().sql.prepare("SELECT * FROM pages WHERE id = ?").get(result.data.page_id) as any;
     expect(page).toMatchObject({ oncall, service_id: PAYMENTS, incident_id: PAYMENTS_INC, created_at: nowIso() });
   });
@@ -390,7 +356,7 @@ describe("incident tools: writes", () => {
     const message = "We have identified the cause of failing card payments and are applying a fix.";
     const { result, changes } = await withChanges(db(), () => callTool(tool("post_status_update"), { incident_id: PAYMENTS_INC, message }));
     expect(result.ok).toBe(true);
-    expect(changes).toEqual({ incident_updates: { inserted: [String(result.data.update_id)] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ incident_updates: { inserted: [String(result.data.update_id)] }, ...ONE_AUDIT_ROW });
     expect(db().sql.prepare("SELECT body, public FROM incident_updates WHERE id = ?").get(result.data.update_id)).toEqual({ body: message, public: 1 });
   });
 

@@ -1,14 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { companyDb, dataDir } from "../../src/db/index.js";
 import { STORY } from "../../src/db/seed.js";
-import type { KeelTool } from "../../src/toolkit/define-tool.js";
+import type { KeelTool, SideEffect } from "../../src/toolkit/define-tool.js";
 import { incidentFigures, shippingFigures } from "./figures.js";
 import { reportTools } from "./index.js";
 import { slugify } from "./report-tools.js";
-import { SNAKE_CASE, callTool, lastAudit, withChanges } from "../shared/tool-testing.js";
+import { ONE_AUDIT_ROW, callTool, expectCompleteTool, expectLastAudit, expectRefused, withChanges } from "../shared/tool-testing.js";
 import { parseXml } from "./xml-check.js";
 
 const tool = (name: string) => {
@@ -25,18 +24,14 @@ const TO = "2026-11-16T00:00:00.000Z";
 const LAST_7_DAYS = { from: "2026-11-09T09:00:00.000Z", to: "2026-11-16T09:00:00.000Z" };
 
 describe("report tools: metadata", () => {
-  it.each([
+  it.each<[string, SideEffect, string[]]>([
     ["get_incident_figures", "read", ["reports:read"]],
     ["get_shipping_figures", "read", ["reports:read"]],
     ["render_chart_svg", "write", ["reports:write"]],
   ])("%s is a complete %s tool", (name, sideEffect, scopes) => {
     const t = tool(name);
-    expect(t.name).toMatch(SNAKE_CASE);
-    expect(t.metadata).toMatchObject({ domain: "reports", sideEffect, scopes, idempotent: true });
-    expect(t.metadata.examples?.length).toBeGreaterThanOrEqual(2);
-    expect(t.metadata.examples?.length).toBeLessThanOrEqual(3);
-    const schema = z.toJSONSchema(t.inputSchema, { io: "input" }) as { properties?: Record<string, { description?: string }> };
-    for (const [field, prop] of Object.entries(schema.properties ?? {})) expect(prop.description, `${name}.${field}`).toBeTruthy();
+    expectCompleteTool(t, "reports", sideEffect);
+    expect(t.metadata).toMatchObject({ scopes, idempotent: true });
   });
 
   it("has unique names", () => {
@@ -143,10 +138,8 @@ describe("figure tools", () => {
     ["get_incident_figures", { from_date: "2026-11-10", to_date: "2026-11-01" }, "to_date"],
     ["get_shipping_figures", { to_date: "yesterday" }, "to_date"],
     ["get_shipping_figures", { from_date: "2025-01-01", to_date: "2026-11-01" }, "from_date"],
-  ])("%s %j -> invalid_arguments on %s", async (name, args, field) => {
-    const r = await callTool(tool(name), args);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatchObject({ code: "invalid_arguments", field });
+  ])("%s %j -> invalid_arguments on %s, nothing changed", async (name, args, field) => {
+    await expectRefused(db(), tool(name), args, "invalid_arguments", field);
   });
 });
 
@@ -173,8 +166,8 @@ describe("render_chart_svg", () => {
     expect(elements.filter((e) => e.name === "rect")).toHaveLength(6);
     expect(elements.find((e) => e.name === "title")?.text).toBe(spec.title);
     expect(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
-    expect(changes).toEqual({ audit_log: { inserted: [expect.any(String)] } });
-    expect(lastAudit(db())).toMatchObject({ tool: "render_chart_svg", result: { path: file } });
+    expect(changes).toEqual(ONE_AUDIT_ROW);
+    expectLastAudit(db(), "render_chart_svg", { args: { title: spec.title, kind: "bar", series: 2 }, result: result.data });
   });
 
   it("is idempotent: the same spec gives the same file", async () => {
@@ -197,10 +190,7 @@ describe("render_chart_svg", () => {
   ])("rejects %s with invalid_arguments, writing nothing", async (_label, args, field) => {
     const dir = path.join(dataDir(), "reports");
     const filesBefore = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
-    const { result, changes } = await withChanges(db(), () => callTool(tool("render_chart_svg"), args));
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatchObject({ code: "invalid_arguments", field });
-    expect(changes).toEqual({});
+    await expectRefused(db(), tool("render_chart_svg"), args, "invalid_arguments", field);
     expect(fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []).toEqual(filesBefore);
   });
 

@@ -1,11 +1,14 @@
 /**
  * Test helpers for primitive tools: call a tool the way an agent does, see exactly which rows a call changed,
- * and read the audit log. Used by the domain tool tests only.
+ * and the assertions every domain's tests make (complete metadata, a refusal that changes nothing, the audit
+ * row of a write). Used by the domain tool tests only.
  */
+import { expect } from "vitest";
+import { z } from "zod";
 import type { CompanyDb } from "../../src/db/index.js";
 import type { AuditRow } from "../../src/db/rows.js";
-import type { KeelTool } from "../../src/toolkit/define-tool.js";
-import type { ToolResult } from "../../src/toolkit/tool-result.js";
+import type { Domain, KeelTool, SideEffect } from "../../src/toolkit/define-tool.js";
+import type { ToolFailure, ToolResult } from "../../src/toolkit/tool-result.js";
 
 /** What a tool answered: `{ok: true, data}` or a `ToolFailure`. `data` is loosely typed for assertions (undefined on a failure). */
 export type CallResult<T = any> = ToolResult<T> & { data: T };
@@ -87,8 +90,55 @@ export async function withChanges<T>(db: CompanyDb, fn: () => Promise<T>): Promi
   return { result, changes };
 }
 
-/** The newest `audit_log` row, with `args` and `result` parsed from their JSON. */
-export function lastAudit(db: CompanyDb): Omit<AuditRow, "args" | "result"> & { args: any; result: any } {
+/**
+ * Asserts what every tool promises in its metadata and schema: its domain and side effect, a boolean `idempotent`
+ * (false for egress), `area:verb` scopes, 2-3 examples, a description of 60-500 characters, a snake_case name and
+ * a description on every input field. Each domain's tests add their own rules (which scopes, ...).
+ */
+export function expectCompleteTool(tool: KeelTool<any>, domain: Domain, sideEffect: SideEffect): void {
+  const m = tool.metadata;
+  expect(tool.name).toMatch(SNAKE_CASE);
+  expect(m).toMatchObject({ domain, sideEffect, idempotent: expect.any(Boolean) });
+  if (sideEffect === "egress") expect(m.idempotent).toBe(false);
+  expect(m.scopes.length).toBeGreaterThan(0);
+  for (const scope of m.scopes) expect(scope).toMatch(/^[a-z]+:[a-z]+$/);
+  expect(m.examples?.length).toBeGreaterThanOrEqual(2);
+  expect(m.examples?.length).toBeLessThanOrEqual(3);
+  expect(tool.description.length).toBeGreaterThan(60);
+  expect(tool.description.length).toBeLessThan(500);
+  for (const io of ["input", "output"] as const) {
+    const schema = z.toJSONSchema(tool.inputSchema, { io }) as { properties?: Record<string, { description?: string }> };
+    for (const [field, prop] of Object.entries(schema.properties ?? {})) expect(prop.description, `${tool.name}.${field} (${io})`).toBeTruthy();
+  }
+}
+
+/**
+ * Calls `tool` with `args` and asserts that it refuses with error `code` (on `field`, when given), says what to
+ * do next, and changes no row. Returns the failure for further checks.
+ */
+export async function expectRefused(
+  db: CompanyDb,
+  tool: KeelTool<any>,
+  args: Record<string, unknown>,
+  code: ToolFailure["error"]["code"],
+  field?: string,
+): Promise<ToolFailure> {
+  const { result, changes } = await withChanges(db, () => callTool(tool, args));
+  expect(result).toMatchObject({ ok: false, error: { code, next_step: expect.stringMatching(/\S/), ...(field === undefined ? {} : { field }) } });
+  expect(changes).toEqual({});
+  return result as ToolFailure;
+}
+
+/** The entry of the one audit row a write adds, to spread into the expected `changes` of a write. */
+export const ONE_AUDIT_ROW = { audit_log: { inserted: [expect.any(String)] } };
+
+/**
+ * Asserts that the newest audit row is `tool`'s, run by the default actor "agent", and, when given, that it
+ * stored exactly `args` and `result` (compared as the JSON text of the row).
+ */
+export function expectLastAudit(db: CompanyDb, tool: string, stored: { args?: unknown; result?: unknown } = {}): void {
   const row = db.sql.prepare("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").get() as AuditRow;
-  return { ...row, args: JSON.parse(row.args), result: JSON.parse(row.result) };
+  expect(row).toMatchObject({ tool, actor: "agent" });
+  if ("args" in stored) expect(row.args).toBe(JSON.stringify(stored.args));
+  if ("result" in stored) expect(row.result).toBe(JSON.stringify(stored.result));
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { companyDb } from "../../src/db/index.js";
 import { CARRIERS } from "../../src/db/reference-data.js";
 import { STORY } from "../../src/db/seed.js";
 import { SIDE_EFFECTS, type KeelTool } from "../../src/toolkit/define-tool.js";
-import { SNAKE_CASE, callTool, lastAudit, withChanges } from "../shared/tool-testing.js";
+import { ONE_AUDIT_ROW, SNAKE_CASE, callTool, expectCompleteTool, expectLastAudit, expectRefused, withChanges } from "../shared/tool-testing.js";
 import { shippingTools } from "./index.js";
 
 const tool = (name: string) => {
@@ -50,18 +49,10 @@ describe("shipping tools: metadata", () => {
   it.each(Object.entries(expected))("%s is a complete %s tool", (name, sideEffect) => {
     const t = tool(name);
     const m = t.metadata;
-    expect(m.domain).toBe("shipping");
-    expect(m.sideEffect).toBe(sideEffect);
-    expect(typeof m.idempotent).toBe("boolean");
-    expect(m.scopes.length).toBeGreaterThan(0);
+    expectCompleteTool(t, "shipping", sideEffect);
     if (sideEffect === "read") expect(m.scopes).toEqual(["shipping:read"]);
     if (sideEffect === "write" || sideEffect === "destructive") expect(m.scopes).toContain("shipping:write");
     if (sideEffect === "egress") expect(m.scopes).toContain("comms:send");
-    expect(m.examples?.length).toBeGreaterThanOrEqual(2);
-    expect(m.examples?.length).toBeLessThanOrEqual(3);
-    expect(t.description.length).toBeGreaterThan(60);
-    const schema = z.toJSONSchema(t.inputSchema, { io: "input" }) as { properties?: Record<string, { description?: string }> };
-    for (const [field, prop] of Object.entries(schema.properties ?? {})) expect(prop.description, `${name}.${field}`).toBeTruthy();
   });
 });
 
@@ -179,12 +170,7 @@ describe("shipping tools: bad arguments and unknown ids", () => {
     ["cancel_order", { order_id: ADDRESS_ORDER }, "reason"],
     ["notify_customer_shipping", { order_id: STUCK_ORDER, message: "hi" }, "message"],
   ])("%s %j -> invalid_arguments on %s, nothing changed", async (name, args, field) => {
-    const { result, changes } = await withChanges(db(), () => callTool(tool(name), args));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.code).toBe("invalid_arguments");
-    expect(result.error.field).toBe(field);
-    expect(changes).toEqual({});
+    await expectRefused(db(), tool(name), args, "invalid_arguments", field);
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -198,12 +184,7 @@ describe("shipping tools: bad arguments and unknown ids", () => {
     ["cancel_order", { order_id: "ORD-99999", reason: "customer asked" }, "order_id"],
     ["notify_customer_shipping", { order_id: "ORD-99999", message: "Your order is on its way." }, "order_id"],
   ])("%s %j -> not_found on %s, nothing changed", async (name, args, field) => {
-    const { result, changes } = await withChanges(db(), () => callTool(tool(name), args));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.code).toBe("not_found");
-    expect(result.error.field).toBe(field);
-    expect(changes).toEqual({});
+    await expectRefused(db(), tool(name), args, "not_found", field);
   });
 });
 
@@ -219,12 +200,7 @@ describe("shipping tools: writes", () => {
     ["cancelling through a status change", "update_order_status", () => ({ order_id: ADDRESS_ORDER, status: "cancelled" })],
     ["marking a shipment-less order shipped", "update_order_status", () => ({ order_id: ADDRESS_ORDER, status: "shipped" })],
   ])("%s -> invalid_state, nothing changed", async (_label, name, args) => {
-    const { result, changes } = await withChanges(db(), () => callTool(tool(name), args()));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.code).toBe("invalid_state");
-    expect(result.error.next_step).toBeTruthy();
-    expect(changes).toEqual({});
+    await expectRefused(db(), tool(name), args(), "invalid_state");
   });
 
   it("update_shipping_address changes the processing order's address and audits it", async () => {
@@ -233,9 +209,9 @@ describe("shipping tools: writes", () => {
     const { result, changes } = await withChanges(db(), () => callTool(tool("update_shipping_address"), args));
     expect(result.ok).toBe(true);
     expect(result.data).toMatchObject({ order_id: ADDRESS_ORDER, previous_address: before, address: args.address });
-    expect(changes).toEqual({ orders: { updated: [ADDRESS_ORDER] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ orders: { updated: [ADDRESS_ORDER] }, ...ONE_AUDIT_ROW });
     expect(db().sql.prepare("SELECT shipping_address FROM orders WHERE id = ?").pluck().get(ADDRESS_ORDER)).toBe(args.address);
-    expect(lastAudit(db())).toMatchObject({ tool: "update_shipping_address", actor: "agent", args });
+    expectLastAudit(db(), "update_shipping_address", { args });
     const again = await withChanges(db(), () => callTool(tool("update_shipping_address"), args));
     expect(again.result.data.changed).toBe(false);
     expect(again.changes).toEqual({});
@@ -246,7 +222,7 @@ describe("shipping tools: writes", () => {
     const { result, changes } = await withChanges(db(), () => callTool(tool("update_order_status"), { order_id: id, status: "processing", reason: "payment cleared" }));
     expect(result.ok).toBe(true);
     expect(result.data).toMatchObject({ order_id: id, previous_status: "pending", status: "processing" });
-    expect(changes).toEqual({ orders: { updated: [id] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ orders: { updated: [id] }, ...ONE_AUDIT_ROW });
     expect(db().sql.prepare("SELECT status FROM orders WHERE id = ?").pluck().get(id)).toBe("processing");
   });
 
@@ -255,11 +231,11 @@ describe("shipping tools: writes", () => {
     const { result, changes } = await withChanges(db(), () => callTool(tool("cancel_order"), { order_id: id, reason: "customer ordered the wrong size" }));
     expect(result.ok).toBe(true);
     expect(result.data).toMatchObject({ order_id: id, previous_status: "processing", status: "cancelled" });
-    expect(changes).toEqual({ orders: { updated: [id] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ orders: { updated: [id] }, ...ONE_AUDIT_ROW });
     const row = db().sql.prepare("SELECT status, notes FROM orders WHERE id = ?").get(id) as any;
     expect(row.status).toBe("cancelled");
     expect(row.notes).toContain("customer ordered the wrong size");
-    expect(lastAudit(db()).tool).toBe("cancel_order");
+    expectLastAudit(db(), "cancel_order");
   });
 
   it("notify_customer_shipping records one outbound message to the order's customer and one audit row", async () => {
@@ -268,7 +244,7 @@ describe("shipping tools: writes", () => {
     expect(result.ok).toBe(true);
     const email = db().sql.prepare("SELECT email FROM customers WHERE id = ?").pluck().get(STUCK_CUSTOMER);
     expect(result.data).toMatchObject({ order_id: STUCK_ORDER, customer_id: STUCK_CUSTOMER, sent_to: email });
-    expect(changes).toEqual({ channel_messages: { inserted: [result.data.notification_id] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ channel_messages: { inserted: [result.data.notification_id] }, ...ONE_AUDIT_ROW });
     const row = db().sql.prepare("SELECT channel, body, created_at FROM channel_messages WHERE id = ?").get(result.data.notification_id) as any;
     expect(row.body).toContain(message);
     expect(row.body).toContain(STUCK_ORDER);

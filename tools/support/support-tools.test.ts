@@ -1,9 +1,8 @@
 import { describe, it, expect } from "vitest";
-import { z } from "zod";
 import { companyDb } from "../../src/db/index.js";
 import { STORY } from "../../src/db/seed.js";
-import type { KeelTool } from "../../src/toolkit/define-tool.js";
-import { callOk, callTool, withChanges } from "../shared/tool-testing.js";
+import type { KeelTool, SideEffect } from "../../src/toolkit/define-tool.js";
+import { ONE_AUDIT_ROW, callOk, expectCompleteTool, expectLastAudit, expectRefused, withChanges } from "../shared/tool-testing.js";
 import { supportTools } from "./index.js";
 
 const db = companyDb();
@@ -32,7 +31,7 @@ describe("support tools: catalogue", () => {
     for (const name of names) expect(name).toMatch(/^[a-z]+(_[a-z]+)*$/);
   });
 
-  it.each([
+  it.each<[string, SideEffect]>([
     ["find_customer", "read"],
     ["get_customer", "read"],
     ["get_plan_sla", "read"],
@@ -48,15 +47,9 @@ describe("support tools: catalogue", () => {
     ["reply_to_ticket", "egress"],
   ])("%s has complete metadata, side effect %s and a described schema", (name, sideEffect) => {
     const t = tool(name);
-    expect(t.metadata).toMatchObject({ domain: "support", sideEffect, idempotent: expect.any(Boolean) });
-    expect(t.metadata.scopes.length).toBeGreaterThan(0);
+    expectCompleteTool(t, "support", sideEffect);
     for (const scope of t.metadata.scopes) expect(scope).toMatch(/^(support|comms):[a-z]+$/);
     expect(t.metadata.scopes.some((s) => s !== "support:read")).toBe(sideEffect !== "read");
-    expect(t.metadata.examples!.length).toBeGreaterThanOrEqual(2);
-    expect(t.metadata.examples!.length).toBeLessThanOrEqual(3);
-    expect(t.description.length).toBeGreaterThan(60);
-    const json = z.toJSONSchema(t.inputSchema) as { properties: Record<string, { description?: string }> };
-    for (const [field, prop] of Object.entries(json.properties)) expect(prop.description, `${name}.${field}`).toBeTruthy();
   });
 
   it("covers every support tool in the side-effect table", () => {
@@ -207,9 +200,7 @@ describe("support tools: bad arguments and unknown ids", () => {
     ["reply_to_ticket", { ticket_id: billingTicket }, "message"],
     ["reply_to_ticket", { ticket_id: billingTicket, message: "   " }, "message"],
   ])("%s %j -> invalid_arguments on %s, nothing changes", async (name, args, field) => {
-    const { result, changes } = await withChanges(db, () => callTool(tool(name), args));
-    expect(result).toMatchObject({ ok: false, error: { code: "invalid_arguments", field } });
-    expect(changes).toEqual({});
+    await expectRefused(db, tool(name), args, "invalid_arguments", field);
   });
 
   it("plain invoke returns the JSON string", async () => {
@@ -231,9 +222,7 @@ describe("support tools: bad arguments and unknown ids", () => {
     ["update_ticket_status", { ticket_id: "TCK-99999", status: "resolved" }, "ticket_id"],
     ["reply_to_ticket", { ticket_id: "TCK-99999", message: "Hello" }, "ticket_id"],
   ])("%s %j -> not_found on %s, nothing changes", async (name, args, field) => {
-    const { result, changes } = await withChanges(db, () => callTool(tool(name), args));
-    expect(result).toMatchObject({ ok: false, error: { code: "not_found", field } });
-    expect(changes).toEqual({});
+    await expectRefused(db, tool(name), args, "not_found", field);
   });
 
   it("find_customer answers an empty list, not an error, when nothing matches", async () => {
@@ -243,7 +232,6 @@ describe("support tools: bad arguments and unknown ids", () => {
 
 describe("support tools: writes", () => {
   const auditRows = () => pluck<number>("SELECT COUNT(*) FROM audit_log");
-  const lastAudit = () => one<{ actor: string; tool: string; args: string; result: string }>("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1");
 
   it("issue_credit adds one credit, raises the balance and writes one audit row", async () => {
     const balance = pluck<number>("SELECT credit_balance_cents FROM customers WHERE id = 'CUS-1042'");
@@ -260,7 +248,7 @@ describe("support tools: writes", () => {
     });
     expect(pluck("SELECT credit_balance_cents FROM customers WHERE id = 'CUS-1042'")).toBe(balance + 2550);
     expect(result).toMatchObject({ amount: "$25.50", credit_balance_cents: balance + 2550 });
-    expect(lastAudit()).toMatchObject({ actor: "agent", tool: "issue_credit", args: JSON.stringify(args), result: JSON.stringify(result) });
+    expectLastAudit(db, "issue_credit", { args, result });
   });
 
   it("issue_credit ids are sequential", async () => {
@@ -271,16 +259,16 @@ describe("support tools: writes", () => {
 
   it("escalate_ticket sets status and team, adds a system note and one audit row", async () => {
     const { result, changes } = await withChanges(db, () => callOk(tool("escalate_ticket"), { ticket_id: billingTicket, reason: "Duplicate charge needs a refund" }));
-    expect(changes).toEqual({ tickets: { updated: [billingTicket] }, ticket_messages: { inserted: [result.message_id] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ tickets: { updated: [billingTicket] }, ticket_messages: { inserted: [result.message_id] }, ...ONE_AUDIT_ROW });
     expect(one("SELECT status, escalated_to FROM tickets WHERE id = ?", billingTicket)).toEqual({ status: "escalated", escalated_to: "billing-ops" });
     expect(one("SELECT author, ticket_id FROM ticket_messages WHERE id = ?", result.message_id)).toEqual({ author: "system", ticket_id: billingTicket });
     expect(result.message_id).toMatch(/^MSG-\d+$/);
-    expect(lastAudit().tool).toBe("escalate_ticket");
+    expectLastAudit(db, "escalate_ticket");
   });
 
   it("update_ticket_status resolves a ticket and records the resolution time", async () => {
     const { result, changes } = await withChanges(db, () => callOk(tool("update_ticket_status"), { ticket_id: billingTicket, status: "resolved", reason: "Refund confirmed" }));
-    expect(changes).toEqual({ tickets: { updated: [billingTicket] }, audit_log: { inserted: [expect.any(String)] } });
+    expect(changes).toEqual({ tickets: { updated: [billingTicket] }, ...ONE_AUDIT_ROW });
     expect(one("SELECT status, resolved_at FROM tickets WHERE id = ?", billingTicket)).toEqual({ status: "resolved", resolved_at: result.resolved_at });
     expect(result.resolved_at).toBeTruthy();
     // and reopen it for the tests below
@@ -294,7 +282,7 @@ describe("support tools: writes", () => {
     expect(changes).toEqual({
       ticket_messages: { inserted: [result.message_id] },
       ...(firstResponse ? { tickets: { updated: [billingTicket] } } : {}),
-      audit_log: { inserted: [expect.any(String)] },
+      ...ONE_AUDIT_ROW,
     });
     expect(one("SELECT ticket_id, author, body FROM ticket_messages WHERE id = ?", result.message_id)).toEqual({
       ticket_id: billingTicket,
@@ -302,7 +290,7 @@ describe("support tools: writes", () => {
       body: "We refunded the duplicate charge.",
     });
     expect(result.sent_to).toBe(cus1042.email);
-    expect(lastAudit().tool).toBe("reply_to_ticket");
+    expectLastAudit(db, "reply_to_ticket");
   });
 
   it.each<[string, () => Record<string, unknown>, string]>([
@@ -315,8 +303,6 @@ describe("support tools: writes", () => {
     ["update_ticket_status", () => ({ ticket_id: billingTicket, status: "open" }), "status"],
     ["reply_to_ticket", () => ({ ticket_id: closedTicket, message: "Hello again" }), "ticket_id"],
   ])("%s in an invalid state -> invalid_state on %s, nothing changes (%#)", async (name, args, field) => {
-    const { result, changes } = await withChanges(db, () => callTool(tool(name), args()));
-    expect(result).toMatchObject({ ok: false, error: { code: "invalid_state", field } });
-    expect(changes).toEqual({});
+    await expectRefused(db, tool(name), args(), "invalid_state", field);
   });
 });
