@@ -7,6 +7,7 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
+import { makeDirs } from "./fs.js";
 import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 import { seedCompanyDatabase, REFERENCE_NOW, type SeedOptions } from "./seed.js";
 import { ConfigurationError } from "../errors.js";
@@ -96,18 +97,5 @@ function ensureWritableDir(dir: string): void {
       `The data directory ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
       `Set KEEL_DATA_DIR to a writable directory, or fix the permissions of ${dir}.`,
     );
-  }
-}
-
-/** `mkdir -p`. Not `mkdirSync(dir, { recursive: true })`: in Node 20 that never returns for paths such as /proc/x. */
-function makeDirs(dir: string): void {
-  try {
-    fs.mkdirSync(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST" && fs.statSync(dir).isDirectory()) return;
-    if (code !== "ENOENT" || path.dirname(dir) === dir) throw error;
-    makeDirs(path.dirname(dir));
-    fs.mkdirSync(dir);
   }
 }

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { makeDirs } from "../../src/db/fs.js";
 import { dataDir } from "../../src/db/index.js";
 import { defineTool } from "../../src/toolkit/define-tool.js";
 import { ToolError } from "../../src/toolkit/tool-result.js";
@@ -69,7 +70,7 @@ export function slugify(title: string): string {
 
 /** Writes `content` to `file` atomically: a temporary file in the same directory, then a rename. */
 export function writeFileAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirs(path.dirname(file));
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
     fs.writeFileSync(tmp, content, { encoding: "utf8", flag: "wx" });
