@@ -14,7 +14,9 @@ import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { buildMetaGraph, type MetaStateType } from "./meta/meta-graph.js";
 import type { AgentReport } from "./meta/merge.js";
-import { TASK_AGENT_GRAPHS } from "./agents/index.js";
+import { buildTaskAgents, type TaskAgents } from "./agents/index.js";
+import { registerExtraTools } from "./agents/tool-index.js";
+import { loadMcpTools, readMcpConfig, type LoadedMcpTools } from "../src/mcp/mcp-tools.js";
 import { openCheckpointer, type CheckpointerHandle } from "../src/persistence/checkpointer.js";
 import { validateRequest } from "../src/app/request.js";
 import { UsageTracker, type UsageTotals } from "../src/cost/usage-tracker.js";
@@ -66,17 +68,31 @@ export interface KeelApp {
   close(): Promise<void>;
 }
 
-const ALL_TOOLS = new Map<string, KeelTool>(
-  Object.values(TASK_AGENT_GRAPHS)
-    .flatMap((agent) => (agent.options.tools ?? []) as unknown[])
-    .filter(isKeelTool)
-    .map((tool) => [tool.name, tool]),
-);
+function toolsByName(agents: TaskAgents): Map<string, KeelTool> {
+  return new Map(
+    Object.values(agents)
+      .flatMap((agent) => (agent.options.tools ?? []) as unknown[])
+      .filter(isKeelTool)
+      .map((tool) => [tool.name, tool]),
+  );
+}
 
-export async function createKeelApp(options: { checkpointer?: BaseCheckpointSaver } = {}): Promise<KeelApp> {
+export interface KeelAppOptions {
+  /** A checkpointer of your own; default: SQLite in the data directory, or PostgreSQL with `DATABASE_URL`. */
+  checkpointer?: BaseCheckpointSaver;
+  /** MCP servers whose tools join the agents (see src/mcp/mcp-tools.ts); default: `KEEL_MCP_CONFIG`. */
+  mcpConfigFile?: string;
+}
+
+export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelApp> {
+  const mcpFile = options.mcpConfigFile ?? process.env.KEEL_MCP_CONFIG;
+  const mcp: LoadedMcpTools | undefined = mcpFile ? await loadMcpTools(readMcpConfig(mcpFile)) : undefined;
+  if (mcp) registerExtraTools(Object.values(mcp.byAgent).flat() as unknown as KeelTool[]);
+  const agents = buildTaskAgents((mcp?.byAgent ?? {}) as Partial<Record<keyof TaskAgents, KeelTool[]>>);
+  const knownTools = toolsByName(agents);
   const handle: CheckpointerHandle | undefined = options.checkpointer ? undefined : await openCheckpointer();
   const saver = options.checkpointer ?? handle!.saver;
-  const graph = buildMetaGraph().compile({ checkpointer: saver, name: "meta" });
+  const graph = buildMetaGraph(agents).compile({ checkpointer: saver, name: "meta" });
 
   const configFor = (threadId: string, userId?: string) => ({ configurable: { thread_id: threadId, ...(userId ? { user_id: userId } : {}) } });
 
@@ -155,7 +171,7 @@ export async function createKeelApp(options: { checkpointer?: BaseCheckpointSave
       const [approval] = approvals as [PendingApproval];
       const value = parsed.data;
       if (value.decision === "edit") {
-        const tool = ALL_TOOLS.get(approval.tool);
+        const tool = knownTools.get(approval.tool);
         const check = tool?.inputSchema.safeParse(value.args);
         if (check && !check.success) {
           throw new InvalidResumeError(
@@ -177,6 +193,7 @@ export async function createKeelApp(options: { checkpointer?: BaseCheckpointSave
 
     async close() {
       await handle?.close();
+      await mcp?.close();
     },
   };
 }

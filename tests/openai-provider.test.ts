@@ -18,6 +18,7 @@ import {
   type OpenAICompatibleServer,
   type ScriptedReply,
 } from "./support/openai-compatible-server.js";
+import { toolSelectionSettings } from "../src/tool-selection/middleware.js";
 import { routerPrompt } from "../graphs/meta/directory.js";
 import { financeTools } from "../tools/finance/index.js";
 import { costUsd } from "../src/cost/prices.js";
@@ -176,8 +177,13 @@ describe("Keel app on an OpenAI-compatible provider", () => {
     expect(Object.keys(routeParams.properties).sort()).toEqual(["clarifying_question", "confidence", "reason", "routes"]);
     expect(routeParams.required.sort()).toEqual(["confidence", "reason", "routes"]);
 
-    // 2. The finance agent: only finance tools plus task_result, its own prompt, and the user's request alone.
-    expect(toolNames(lookup).sort()).toEqual([...financeTools.map((t) => t.name), "task_result"].sort());
+    // 2. The finance agent: only the retrieved finance tools (top k) plus search_tools and task_result, its own
+    //    prompt, and the user's request alone.
+    const bound = toolNames(lookup);
+    const finance = new Set(financeTools.map((t) => t.name));
+    expect(bound).toEqual(expect.arrayContaining(["find_duplicate_charges", "search_tools", "task_result"]));
+    expect(bound.filter((n) => !finance.has(n)).sort()).toEqual(["search_tools", "task_result"]);
+    expect(bound.length).toBeLessThanOrEqual(toolSelectionSettings().k + 2);
     expect(lookup.messages!.map((m) => m.role)).toEqual(["system", "user"]);
     expect(textOf(lookup.messages![0]!.content)).toContain("You are the finance agent.");
     expect(textOf(lookup.messages![1]!.content)).toBe(REQUEST);

@@ -4,10 +4,14 @@
  * meta agent calls and that LangGraph Studio can open on its own.
  */
 import { createAgent, toolStrategy } from "langchain";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { KeelTool } from "../../src/toolkit/define-tool.js";
 import { chatModel, tierFor, type ModelTier } from "../../src/models/provider.js";
 import { approvalMiddleware } from "../../src/approval/policy.js";
 import { TaskResultSchema } from "./task-result.js";
+import { toolSelectionMiddleware } from "../../src/tool-selection/middleware.js";
+import { searchToolsTool } from "../../src/tool-selection/search-tools.js";
+import { appToolIndex } from "./tool-index.js";
 import type { TaskAgentName } from "../meta/directory.js";
 
 export interface TaskAgentSpec {
@@ -24,17 +28,25 @@ Rules:
 - Use the tools to look things up; never invent ids, amounts, dates or statuses.
 - State a company policy only from a knowledge-base article you retrieved, and cite its id (KB-...). If no article covers the question, say so.
 - If a tool reports invalid or missing arguments, ask the user for the value instead of guessing.
+- If none of the tools you have fits, call search_tools to find more of yours.
 - Actions that change or send data may pause for a human's approval; if rejected, do not retry them.
 - Finish by calling task_result once with the outcome, the answer, the ids of the records and articles you used as evidence, your confidence, and whether a human should review it.`;
 
-export function createTaskAgent(spec: TaskAgentSpec) {
+/**
+ * @param extraTools tools from elsewhere (MCP servers) that join this agent's scope, with Keel metadata.
+ * @param model a model to use instead of the configured tier (tests pass a `ScriptedChatModel`).
+ */
+export function createTaskAgent(spec: TaskAgentSpec, extraTools: KeelTool[] = [], model?: BaseChatModel) {
+  const scope = [...spec.tools, ...extraTools];
+  const tools: KeelTool[] = [...scope, searchToolsTool(spec.name, scope.map((t) => t.name), appToolIndex)];
   return createAgent({
     name: spec.name,
-    model: chatModel(tierFor(spec.name, spec.defaultTier)),
-    tools: spec.tools,
+    model: model ?? chatModel(tierFor(spec.name, spec.defaultTier)),
+    tools,
     systemPrompt: `${spec.instructions.trim()}\n${SHARED_RULES}`,
     responseFormat: toolStrategy(TaskResultSchema),
-    middleware: [approvalMiddleware(spec.tools)],
+    // Selection first, so approvals see the calls of the tools that were actually bound.
+    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope)],
   });
 }
 

@@ -18,7 +18,7 @@ import { validateRequest } from "../../src/app/request.js";
 import { TASK_AGENTS, type RouteName, type TaskAgentName } from "./directory.js";
 import { decideRoute, routingThreshold, DEFAULT_CLARIFYING_QUESTION, type RouteDecision } from "./router.js";
 import { mergeReports, type AgentReport } from "./merge.js";
-import { TASK_AGENT_GRAPHS } from "../agents/index.js";
+import { TASK_AGENT_GRAPHS, type TaskAgents } from "../agents/index.js";
 import { weeklyBrief } from "../workflows/weekly-brief.js";
 import type { TaskResult } from "../agents/task-result.js";
 
@@ -64,8 +64,7 @@ function clarify(state: MetaStateType) {
   return { messages: [new AIMessage({ content: question, name: "meta" })], pendingClarification: latestHumanText(state.messages) };
 }
 
-function taskAgentNode(name: TaskAgentName) {
-  const agent = TASK_AGENT_GRAPHS[name];
+function taskAgentNode(name: TaskAgentName, agent: TaskAgents[TaskAgentName]) {
   return async (input: RoutedInput) => {
     const output = await agent.invoke({ messages: [new HumanMessage(input.objective)] }, { runName: `agent:${name}` });
     return { reports: { [name]: toReport(name, output.messages, output.structuredResponse as TaskResult | undefined) } };
@@ -104,13 +103,14 @@ function latestHumanText(messages: BaseMessage[]): string {
   return human ? textOf(human) : "";
 }
 
-export function buildMetaGraph() {
+/** @param agents the task agents to route to; the Studio build uses the default ones. */
+export function buildMetaGraph(agents: TaskAgents = TASK_AGENT_GRAPHS) {
   const builder = new StateGraph(MetaState)
     .addNode("route", route)
     .addNode("clarify", clarify)
     .addNode("weekly_brief", weeklyBriefNode)
     .addNode("merge", merge);
-  for (const name of TASK_AGENTS) builder.addNode(name, taskAgentNode(name), { subgraphs: [TASK_AGENT_GRAPHS[name]] } as never);
+  for (const name of TASK_AGENTS) builder.addNode(name, taskAgentNode(name, agents[name]), { subgraphs: [agents[name]] } as never);
   const typed = builder as unknown as StateGraph<typeof MetaState.spec, any, any, string>;
   typed.addEdge(START, "route");
   typed.addConditionalEdges("route", dispatch, ["clarify", ...TASK_AGENTS, "weekly_brief"]);

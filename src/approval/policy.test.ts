@@ -5,7 +5,8 @@ import { isKeelTool, type KeelTool } from "../toolkit/define-tool.js";
 
 const catalog = Object.values(TASK_AGENT_GRAPHS)
   .flatMap((agent) => (agent.options.tools ?? []) as unknown[])
-  .filter(isKeelTool) as KeelTool[];
+  .filter(isKeelTool)
+  .filter((t) => t.name !== "search_tools") as KeelTool[];
 const byName = (name: string) => catalog.find((t) => t.name === name)!;
 
 describe("approval policy", () => {

@@ -1,0 +1,358 @@
+/**
+ * `ToolIndex`: picks the few tools relevant to a request out of a catalogue of any size (RAG over tools), so a
+ * model call binds 5 tool schemas instead of 50 or 2,000.
+ *
+ * - Dense half: the vectors live in a LangGraph store (`BaseStore` with an `index`): `InMemoryStore` by
+ *   default, or any store you pass (e.g. `PostgresStore` from @langchain/langgraph-checkpoint-postgres/store
+ *   configured with `toolStoreIndex(...)`). Items sit under `["keel", "tools", <catalogue id>]`, one per tool,
+ *   with one vector for the tool's text and one per example request (the store scores an item by its best
+ *   vector). Searches go through `store.search(namespace, { query, filter, limit })`.
+ * - Keyword half: BM25F over name, description, parameters and examples (`bm25.ts`).
+ * - Fusion (`fusion.ts`): weighted sum of cosine and scaled BM25; see the README for the measurements.
+ *
+ * Guarantees:
+ * - Filtering happens before ranking: a tool outside `allowed` (the agent's scope, the tenant's grants) is
+ *   never scored, so it can never be selected, not even through `alwaysInclude`.
+ * - A failing embedding backend (at build or at query time) never throws out of `select`/`search`: ranking
+ *   falls back to BM25, the result says `fallback: "keyword"`, and a warning is logged once.
+ */
+import type { Embeddings } from "@langchain/core/embeddings";
+import { Embeddings as EmbeddingsBase } from "@langchain/core/embeddings";
+import { InMemoryStore, type BaseStore, type PutOperation } from "@langchain/langgraph";
+import { createHash } from "node:crypto";
+import { Bm25Index, type Bm25Options } from "./bm25.js";
+import { DEFAULT_FUSION, fuse, type FusionOptions, type Fused } from "./fusion.js";
+import { embeddingTexts, keywordFields, validateCatalog, type ToolDocument } from "./tool-document.js";
+import { retrievalEmbeddings } from "./embeddings.js";
+import { CachedEmbeddings } from "./embedding-cache.js";
+
+/** The store fields holding a tool's texts: every entry of `texts` gets its own vector. */
+export const TOOL_INDEX_FIELDS = ["texts[*]"];
+
+/**
+ * The `index` configuration a store needs to hold a tool index, under both spellings in use
+ * (`embeddings` for InMemoryStore, `embed` for PostgresStore).
+ * @example PostgresStore.fromConnString(url, { index: toolStoreIndex(embeddings, 512) })
+ */
+export function toolStoreIndex(embeddings: Embeddings, dims: number) {
+  return { dims, embeddings, embed: embeddings, fields: TOOL_INDEX_FIELDS };
+}
+
+export type KeywordField = "name" | "description" | "parameters" | "examples";
+
+/** BM25F field weights, chosen on the dev splits (see the README). */
+export const DEFAULT_FIELD_WEIGHTS: Record<KeywordField, number> = { name: 2, description: 1, parameters: 0.5, examples: 1 };
+
+export interface BuildProgress {
+  phase: "embed" | "store";
+  done: number;
+  total: number;
+}
+
+export interface ToolIndexOptions {
+  /** Store for the vectors. Pass one built with `toolStoreIndex(...)`. @default a new InMemoryStore */
+  store?: BaseStore;
+  /** Embedding model (used when the index creates its store). @default `retrievalEmbeddings().embeddings` */
+  embeddings?: Embeddings;
+  /** Namespace of the items. @default ["keel", "tools", <hash of the catalogue>] */
+  namespace?: string[];
+  onProgress?: (progress: BuildProgress) => void;
+  /** Score fusion. @default DEFAULT_FUSION */
+  fusion?: FusionOptions;
+  fieldWeights?: Partial<Record<KeywordField, number>>;
+  bm25?: Bm25Options;
+  /** Dense results fetched per query; candidates beyond get the lowest fetched score. @default 256 */
+  denseCandidates?: number;
+  /** Texts embedded per tool. @default `embeddingTexts` */
+  texts?: (doc: ToolDocument) => string[];
+  /** Where the one-time fallback warning goes. @default console.warn */
+  warn?: (message: string) => void;
+}
+
+export interface SelectOptions {
+  /** How many tools to return (before always-include ones). @default 5 */
+  k?: number;
+  /** Only tools for which this holds can be ranked or returned (agent scope, tenant grants). */
+  allowed?: (doc: ToolDocument) => boolean;
+  /** Tools added on top of the top k (when allowed), even when the request matches nothing. */
+  alwaysInclude?: string[];
+  /** Below this best fused score the request needs no tool: only always-include tools are returned. */
+  noToolThreshold?: number;
+}
+
+export interface SelectedTool {
+  name: string;
+  /** Fused score (the ranking key). */
+  score: number;
+  /** Cosine similarity of the best vector, or null without dense scores. */
+  dense: number | null;
+  /** BM25 score scaled to 0..1 by the query's ceiling. */
+  keyword: number;
+}
+
+export interface Selection {
+  tools: SelectedTool[];
+  /** True when the best score was below the no-tool threshold. */
+  noTool: boolean;
+  /** Set when dense retrieval failed and BM25 ranked alone. */
+  fallback?: "keyword";
+}
+
+/** Raw per-tool scores of one query, before fusion (for benchmarks and diagnostics). */
+export interface RawScores {
+  candidates: number[];
+  dense?: Float64Array;
+  keyword: Float64Array;
+  keywordCeiling: number;
+  fallback?: "keyword";
+}
+
+const DENSE_QUERY_MAX_CHARS = 2000;
+
+/**
+ * A no-tool threshold for the default fusion and USE-Lite, calibrated on the dev splits (see the README).
+ * Another embedding model or fusion needs its own.
+ */
+export const RECOMMENDED_NO_TOOL_THRESHOLD = 0.3;
+
+export class ToolIndex {
+  private readonly byName: Map<string, number>;
+  private denseReady: boolean;
+  private warned = false;
+
+  private constructor(
+    private readonly docs: readonly ToolDocument[],
+    private readonly store: BaseStore,
+    readonly namespace: string[],
+    private readonly bm25: Bm25Index<KeywordField>,
+    denseReady: boolean,
+    private readonly options: ToolIndexOptions,
+    private readonly queryEmbeddings?: Embeddings,
+  ) {
+    this.byName = new Map(docs.map((d, i) => [d.name, i]));
+    this.denseReady = denseReady;
+  }
+
+  /** Validates the catalogue, embeds it (cached on disk by content) and fills the store. */
+  static async build(docs: ToolDocument[], options: ToolIndexOptions = {}): Promise<ToolIndex> {
+    validateCatalog(docs);
+    const catalog = docs.map((d) => ({ ...d }));
+    const textsOf = options.texts ?? embeddingTexts;
+    const texts = catalog.map(textsOf);
+    const namespace = options.namespace ?? ["keel", "tools", catalogId(texts)];
+    const fieldWeights = { ...DEFAULT_FIELD_WEIGHTS, ...options.fieldWeights };
+    const bm25 = new Bm25Index<KeywordField>(catalog.map((d) => ({ fields: keywordFields(d) })), fieldWeights, options.bm25);
+    const warn = options.warn ?? ((message: string) => console.warn(message));
+    const progress = options.onProgress ?? (() => {});
+
+    let store = options.store;
+    let denseReady = true;
+    let queryEmbeddings: Embeddings | undefined;
+    if (!store) {
+      // Embed here (in chunks, for progress) and hand the vectors to the store through a memo, so the store's
+      // own embedding call costs nothing.
+      // A malformed setting (KEEL_EMBEDDINGS=...) throws ConfigurationError here, like every other setting.
+      const embeddings = options.embeddings ?? retrievalEmbeddings().embeddings;
+      queryEmbeddings = embeddings;
+      // Similar lengths batch together: the model pads each batch to its longest text.
+      const unique = [...new Set(texts.flat())].sort((a, b) => a.length - b.length);
+      const vectors = new Map<string, number[]>();
+      const CHUNK = 128;
+      try {
+        for (let i = 0; i < unique.length; i += CHUNK) {
+          const chunk = unique.slice(i, i + CHUNK);
+          const out = await embeddings.embedDocuments(chunk);
+          chunk.forEach((t, j) => vectors.set(t, out[j]!));
+          progress({ phase: "embed", done: Math.min(i + CHUNK, unique.length), total: unique.length });
+        }
+      } catch (error) {
+        denseReady = false;
+        warn(`Tool retrieval: the embedding model failed while indexing (${(error as Error).message}); ranking tools by keywords only.`);
+      }
+      const dims = vectors.values().next().value?.length ?? 1;
+      store = denseReady
+        ? new InMemoryStore({ index: { dims, embeddings: new MemoEmbeddings(vectors, embeddings), fields: TOOL_INDEX_FIELDS } })
+        : new InMemoryStore();
+    }
+    const ops: PutOperation[] = catalog.map((doc, i) => ({
+      namespace,
+      key: doc.name,
+      value: storeValue(doc, texts[i]!),
+      ...(denseReady ? {} : { index: false as const }),
+    }));
+    const CHUNK = 256;
+    for (let i = 0; i < ops.length; i += CHUNK) {
+      const chunk = ops.slice(i, i + CHUNK);
+      try {
+        await store.batch(chunk);
+      } catch (error) {
+        if (!denseReady) throw error; // the store itself fails: nothing to fall back to
+        denseReady = false;
+        warn(`Tool retrieval: the store could not index the tools (${(error as Error).message}); ranking tools by keywords only.`);
+        await store.batch(ops.map((op) => ({ ...op, index: false as const })));
+        break;
+      }
+      progress({ phase: "store", done: Math.min(i + CHUNK, ops.length), total: ops.length });
+    }
+    const index = new ToolIndex(catalog, store, namespace, bm25, denseReady, options, queryEmbeddings);
+    if (!denseReady) index.warned = true;
+    return index;
+  }
+
+  /** The catalogue, in build order. */
+  documents(): readonly ToolDocument[] {
+    return this.docs;
+  }
+
+  /** Whether dense ranking is available (false after the embedding model failed at build time). */
+  get dense(): boolean {
+    return this.denseReady;
+  }
+
+  /**
+   * The tools for a request: the top `k` in-scope tools, plus in-scope `alwaysInclude` tools; none but the
+   * always-include ones when the best score is below `noToolThreshold`. Never throws for embedding failures.
+   */
+  async select(query: string, options: SelectOptions = {}): Promise<Selection> {
+    const k = options.k ?? 5;
+    const raw = await this.rawScores(query, options.allowed);
+    const ranked = fuse(raw, this.options.fusion ?? DEFAULT_FUSION);
+    const allowedSet = new Set(raw.candidates);
+    const always = (options.alwaysInclude ?? [])
+      .map((name) => this.byName.get(name))
+      .filter((i): i is number => i !== undefined && allowedSet.has(i));
+    const best = ranked[0]?.score ?? 0;
+    // The threshold is calibrated on fused scores; keyword-only scores live on another scale, and a fallback
+    // must not leave the agent without tools.
+    const noTool = !raw.fallback && options.noToolThreshold !== undefined && best < options.noToolThreshold;
+    let top = noTool ? [] : ranked.slice(0, k);
+    if (raw.fallback && top.every((t) => t.keyword === 0)) top = ranked.slice(0, k); // catalogue order
+    const chosen = new Map(top.map((t) => [t.index, t]));
+    const byIndex = new Map(ranked.map((t) => [t.index, t]));
+    for (const i of always) if (!chosen.has(i)) chosen.set(i, byIndex.get(i)!);
+    return {
+      tools: [...chosen.values()].map((t) => this.toSelected(t)),
+      noTool,
+      ...(raw.fallback ? { fallback: raw.fallback } : {}),
+    };
+  }
+
+  /** The same ranking as `select`, for a `search_tools` tool: more results, no threshold, no always-include. */
+  async search(query: string, options: { k?: number; allowed?: (doc: ToolDocument) => boolean } = {}): Promise<Selection> {
+    const raw = await this.rawScores(query, options.allowed);
+    const ranked = fuse(raw, this.options.fusion ?? DEFAULT_FUSION).slice(0, options.k ?? 10);
+    return { tools: ranked.map((t) => this.toSelected(t)), noTool: false, ...(raw.fallback ? { fallback: raw.fallback } : {}) };
+  }
+
+  /**
+   * Embeds several queries in one batch ahead of `select` (about 3x cheaper per query than one by one), when
+   * the index's embeddings cache queries (`CachedEmbeddings`). A no-op otherwise; never throws.
+   */
+  async prepare(queries: string[]): Promise<void> {
+    if (!this.denseReady || !(this.queryEmbeddings instanceof CachedEmbeddings)) return;
+    try {
+      await this.queryEmbeddings.primeQueries(queries.map(denseQueryText));
+    } catch {
+      // select() will try again and fall back if needed.
+    }
+  }
+
+  /** Per-tool dense and keyword scores of the allowed tools, before fusion. */
+  async rawScores(query: string, allowed?: (doc: ToolDocument) => boolean): Promise<RawScores> {
+    const candidates: number[] = [];
+    const permitted = new Uint8Array(this.docs.length);
+    this.docs.forEach((doc, i) => {
+      if (!allowed || allowed(doc)) {
+        candidates.push(i);
+        permitted[i] = 1;
+      }
+    });
+    const keyword = this.bm25.scores(query, allowed ? (i) => permitted[i] === 1 : undefined);
+    const keywordCeiling = this.bm25.ceiling(query);
+    if (candidates.length === 0) return { candidates, keyword, keywordCeiling };
+    if (!this.denseReady) return { candidates, keyword, keywordCeiling, fallback: "keyword" };
+    try {
+      const dense = await this.denseScores(query, candidates, allowed !== undefined && candidates.length < this.docs.length);
+      return { candidates, dense, keyword, keywordCeiling };
+    } catch (error) {
+      if (!this.warned) {
+        this.warned = true;
+        (this.options.warn ?? console.warn)(`Tool retrieval: the embedding model failed (${(error as Error).message}); ranking tools by keywords until it recovers.`);
+      }
+      return { candidates, keyword, keywordCeiling, fallback: "keyword" };
+    }
+  }
+
+  private async denseScores(query: string, candidates: number[], filtered: boolean): Promise<Float64Array> {
+    let filter: Record<string, unknown> | undefined;
+    if (filtered) {
+      // `$in` over the allowed names, or `$nin` over the others when that list is shorter (InMemoryStore
+      // checks each item against the whole list).
+      const inSet = new Set(candidates);
+      const excluded = this.docs.filter((_, i) => !inSet.has(i)).map((d) => d.name);
+      const included = candidates.map((i) => this.docs[i]!.name);
+      filter = { name: included.length <= excluded.length ? { $in: included } : { $nin: excluded } };
+    }
+    const limit = Math.min(candidates.length, this.options.denseCandidates ?? 256);
+    const hits = await this.store.search(this.namespace, { query: denseQueryText(query), limit, ...(filter ? { filter: filter as never } : {}) });
+    const dense = new Float64Array(this.docs.length).fill(Number.NaN);
+    let lowest = Number.POSITIVE_INFINITY;
+    let scored = 0;
+    for (const hit of hits) {
+      const i = this.byName.get(String((hit.value as { name?: unknown }).name ?? hit.key));
+      if (i === undefined || typeof hit.score !== "number" || Number.isNaN(hit.score)) continue;
+      dense[i] = hit.score;
+      lowest = Math.min(lowest, hit.score);
+      scored++;
+    }
+    if (scored === 0) throw new Error("the store returned no similarity scores (is its index configured?)");
+    // Candidates past the fetched results: bounded above by the lowest fetched score.
+    for (const i of candidates) if (Number.isNaN(dense[i]!)) dense[i] = lowest;
+    return dense;
+  }
+
+  private toSelected(t: Fused): SelectedTool {
+    return { name: this.docs[t.index]!.name, score: t.score, dense: t.dense ?? null, keyword: t.keyword };
+  }
+}
+
+/** What the dense half embeds for a query: the request, clipped (long chat histories keep their end). */
+export function denseQueryText(query: string): string {
+  const q = query.trim();
+  return q.length <= DENSE_QUERY_MAX_CHARS ? q : q.slice(q.length - DENSE_QUERY_MAX_CHARS);
+}
+
+function storeValue(doc: ToolDocument, texts: string[]): Record<string, unknown> {
+  const value: Record<string, unknown> = { name: doc.name, texts };
+  for (const key of ["domain", "scopes", "sideEffect", "source"] as const) if (doc[key] !== undefined) value[key] = doc[key];
+  return value;
+}
+
+function catalogId(texts: string[][]): string {
+  const hash = createHash("sha256");
+  for (const t of texts) hash.update(JSON.stringify(t)).update("\n");
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Answers the store's document embedding call from vectors computed during build. */
+class MemoEmbeddings extends EmbeddingsBase {
+  constructor(
+    private readonly vectors: Map<string, number[]>,
+    private readonly inner: Embeddings,
+  ) {
+    super({});
+  }
+
+  override async embedDocuments(texts: string[]): Promise<number[][]> {
+    const missing = texts.filter((t) => !this.vectors.has(t));
+    if (missing.length > 0) {
+      const out = await this.inner.embedDocuments(missing);
+      missing.forEach((t, i) => this.vectors.set(t, out[i]!));
+    }
+    return texts.map((t) => this.vectors.get(t)!);
+  }
+
+  override embedQuery(text: string): Promise<number[]> {
+    return this.inner.embedQuery(text);
+  }
+}
