@@ -24,6 +24,7 @@ import { textOf } from "../src/models/offline/planner.js";
 import { InvalidRequestError, InvalidResumeError, UnknownThreadError } from "../src/errors.js";
 import { toProgressEvents, type ProgressEvent } from "./progress.js";
 import { isKeelTool, type KeelTool } from "../src/toolkit/define-tool.js";
+import { capabilityManifest } from "../src/guardrails/manifest.js";
 
 /** A human's answer to an approval request. */
 export const ApprovalDecisionSchema = z.discriminatedUnion("decision", [
@@ -85,6 +86,7 @@ export interface KeelAppOptions {
 }
 
 export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelApp> {
+  capabilityManifest(); // a malformed manifest stops start-up, naming the entry
   const mcpFile = options.mcpConfigFile ?? process.env.KEEL_MCP_CONFIG;
   const mcp: LoadedMcpTools | undefined = mcpFile ? await loadMcpTools(readMcpConfig(mcpFile)) : undefined;
   if (mcp) registerExtraTools(Object.values(mcp.byAgent).flat() as unknown as KeelTool[]);

@@ -8,6 +8,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { KeelTool } from "../../src/toolkit/define-tool.js";
 import { chatModel, tierFor, type ModelTier } from "../../src/models/provider.js";
 import { approvalMiddleware } from "../../src/approval/policy.js";
+import { leastPrivilegeMiddleware } from "../../src/guardrails/least-privilege.js";
 import { TaskResultSchema } from "./task-result.js";
 import { toolSelectionMiddleware } from "../../src/tool-selection/middleware.js";
 import { searchToolsTool } from "../../src/tool-selection/search-tools.js";
@@ -46,7 +47,7 @@ export function createTaskAgent(spec: TaskAgentSpec, extraTools: KeelTool[] = []
     systemPrompt: `${spec.instructions.trim()}\n${SHARED_RULES}`,
     responseFormat: toolStrategy(TaskResultSchema),
     // Selection first, so approvals see the calls of the tools that were actually bound.
-    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope)],
+    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name)],
   });
 }
 

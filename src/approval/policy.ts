@@ -1,14 +1,27 @@
 /**
- * When a tool call needs a human: every `destructive` or `egress` tool, and the argument-dependent rules below
- * (credits above $50). Enforced with langchain's `humanInTheLoopMiddleware`, which pauses the graph with
- * `interrupt()` before the call runs and resumes with approve / edit / reject.
+ * When a tool call needs a human:
+ * - every `destructive` or `egress` tool;
+ * - argument rules: service credits above $50;
+ * - any `write` whose arguments came only from tool output (untrusted data, possibly planted there).
+ * Enforced with langchain's `humanInTheLoopMiddleware`, which pauses the graph with `interrupt()` before the
+ * call runs and resumes with approve / edit / reject. The request shows where each argument came from.
+ * A call the capability manifest forbids is not put to a human: the least-privilege layer refuses it.
  */
 import { humanInTheLoopMiddleware, type InterruptOnConfig } from "langchain";
+import type { BaseMessage } from "@langchain/core/messages";
 import type { ToolCall } from "@langchain/core/messages/tool";
-import type { KeelTool } from "../toolkit/define-tool.js";
+import type { KeelToolMetadata } from "../toolkit/define-tool.js";
+import { argumentOrigins, describeOrigins, taintedArguments } from "../guardrails/provenance.js";
+import { capabilityRefusal } from "../guardrails/manifest.js";
 
 /** Service credits above this many dollars need approval (knowledge-base article KB-002). */
 export const CREDIT_APPROVAL_THRESHOLD_USD = 50;
+
+/** A tool as the policy sees it: its name and Keel metadata (Keel tools and MCP tools alike). */
+export interface PolicyTool {
+  name: string;
+  metadata: KeelToolMetadata;
+}
 
 interface ArgumentRule {
   tool: string;
@@ -25,25 +38,31 @@ const ARGUMENT_RULES: ArgumentRule[] = [
 ];
 
 /** Why this call needs approval, or `undefined` when it may run unattended. */
-export function approvalReason(tool: KeelTool, args: Record<string, unknown>): string | undefined {
+export function approvalReason(tool: PolicyTool, args: Record<string, unknown>, messages: BaseMessage[] = []): string | undefined {
   const { sideEffect } = tool.metadata;
+  if (sideEffect === "read") return undefined;
   if (sideEffect === "destructive") return "destructive actions need a human's approval";
   if (sideEffect === "egress") return "actions that send data outside need a human's approval";
-  return ARGUMENT_RULES.find((rule) => rule.tool === tool.name && rule.needsApproval(args))?.reason;
+  const rule = ARGUMENT_RULES.find((r) => r.tool === tool.name && r.needsApproval(args));
+  if (rule) return rule.reason;
+  const tainted = taintedArguments(args, messages);
+  return tainted.length > 0 ? `arguments (${tainted.map((t) => t.argument).join(", ")}) come from tool output, not from the user` : undefined;
 }
 
 /** The approval middleware for an agent's tools. */
-export function approvalMiddleware(tools: KeelTool[]) {
+export function approvalMiddleware(tools: PolicyTool[], agent: string) {
   const interruptOn: Record<string, InterruptOnConfig> = {};
   for (const tool of tools) {
-    const alwaysAsk = tool.metadata.sideEffect === "destructive" || tool.metadata.sideEffect === "egress";
-    const rules = ARGUMENT_RULES.filter((rule) => rule.tool === tool.name);
-    if (!alwaysAsk && rules.length === 0) continue;
+    if (tool.metadata.sideEffect === "read") continue;
     interruptOn[tool.name] = {
       allowedDecisions: ["approve", "edit", "reject"],
-      description: (toolCall: ToolCall) =>
-        `${tool.name} (${tool.metadata.sideEffect}): ${approvalReason(tool, toolCall.args) ?? "approval required"}.\nArguments: ${JSON.stringify(toolCall.args)}`,
-      ...(alwaysAsk ? {} : { when: (request: { toolCall: ToolCall }) => approvalReason(tool, request.toolCall.args) !== undefined }),
+      description: (toolCall: ToolCall, state: { messages?: BaseMessage[] }) => {
+        const messages = state.messages ?? [];
+        return `${tool.name} (${tool.metadata.sideEffect}): ${approvalReason(tool, toolCall.args, messages) ?? "approval required"}.\n${describeOrigins(argumentOrigins(toolCall.args, messages))}`;
+      },
+      when: (request: { toolCall: ToolCall; state: { messages?: BaseMessage[] }; runtime: { configurable?: Record<string, unknown> } }) =>
+        capabilityRefusal(agent, tool.metadata.scopes, request.runtime.configurable) === undefined &&
+        approvalReason(tool, request.toolCall.args, request.state.messages ?? []) !== undefined,
     };
   }
   return humanInTheLoopMiddleware({ interruptOn });

@@ -1,12 +1,17 @@
-/** The tenant's grants: scopes the caller holds, carried in `configurable.scopes` of the run config. */
+/**
+ * The caller's grants: the scopes of the run's tenant in the capability manifest (`configurable.tenant_id`,
+ * default tenant otherwise), narrowed further by `configurable.scopes` when a run carries its own list.
+ */
+import { capabilityManifest, tenantOf } from "../guardrails/manifest.js";
 
-/** Scopes granted to the caller; `undefined` when the run carries none (no restriction). */
-export function grantedScopes(configurable: Record<string, unknown> | undefined): Set<string> | undefined {
-  const scopes = configurable?.scopes;
-  return Array.isArray(scopes) ? new Set(scopes.map(String)) : undefined;
+export function grantedScopes(configurable: Record<string, unknown> | undefined): Set<string> {
+  const tenant = capabilityManifest().tenants[tenantOf(configurable)];
+  const granted = new Set(tenant?.scopes ?? []);
+  const narrowed = configurable?.scopes;
+  return Array.isArray(narrowed) ? new Set(narrowed.map(String).filter((s) => granted.has(s))) : granted;
 }
 
 /** True when the caller holds every scope the tool needs (a tool without scope metadata needs none). */
-export function isGranted(scopes: readonly string[] | undefined, grants: Set<string> | undefined): boolean {
-  return !grants || (scopes ?? []).every((s) => grants.has(s));
+export function isGranted(scopes: readonly string[] | undefined, grants: Set<string>): boolean {
+  return (scopes ?? []).every((s) => grants.has(s));
 }
