@@ -27,7 +27,7 @@ class RecordingOfflineModel extends OfflineChatModel {
 describe("tool selection middleware", () => {
   it("binds only the top k tools plus search_tools, and the right one is among them", async () => {
     const model = new RecordingOfflineModel({});
-    const agent = createTaskAgent(financeSpec, [], model);
+    const agent = createTaskAgent(financeSpec, { model });
     const out = await agent.invoke({ messages: [new HumanMessage("why was customer CUS-1042 charged twice?")] });
     const first = boundWorkTools(model.bound[0]!);
     expect(first).toContain("find_duplicate_charges");
@@ -41,7 +41,7 @@ describe("tool selection middleware", () => {
     process.env.KEEL_TOOL_SELECTION = "all";
     try {
       const model = new ScriptedChatModel([FINISH]);
-      await createTaskAgent(financeSpec, [], model).invoke({ messages: [new HumanMessage("why was customer CUS-1042 charged twice?")] });
+      await createTaskAgent(financeSpec, { model }).invoke({ messages: [new HumanMessage("why was customer CUS-1042 charged twice?")] });
       expect(boundWorkTools(model.calls[0]!.toolNames).sort()).toEqual([...financeToolNames, "search_tools"].sort());
     } finally {
       delete process.env.KEEL_TOOL_SELECTION;
@@ -53,7 +53,7 @@ describe("tool selection middleware", () => {
       { toolCalls: [{ name: "search_tools", args: { query: "refund a payment" } }] },
       FINISH,
     ]);
-    const agent = createTaskAgent(financeSpec, [], model);
+    const agent = createTaskAgent(financeSpec, { model });
     const out = await agent.invoke(
       { messages: [new HumanMessage("refund payment PAY-31043 to the customer")] },
       { configurable: { scopes: ["finance:read"] } },
@@ -68,7 +68,7 @@ describe("tool selection middleware", () => {
       { toolCalls: [{ name: "search_tools", args: { query: "cancel an invoice so it is no longer owed" } }] },
       FINISH,
     ]);
-    const agent = createTaskAgent(financeSpec, [], model);
+    const agent = createTaskAgent(financeSpec, { model });
     await agent.invoke({ messages: [new HumanMessage("what is our revenue this month?")] });
     expect(model.calls[0]!.toolNames).not.toContain("void_invoice");
     expect(model.calls[1]!.toolNames).toContain("void_invoice");

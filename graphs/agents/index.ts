@@ -27,7 +27,7 @@ export const TASK_AGENT_GRAPHS: TaskAgents = {
 export function buildTaskAgents(extra: Partial<Record<TaskAgentName, KeelTool[]>>): TaskAgents {
   const agents = { ...TASK_AGENT_GRAPHS };
   for (const [name, tools] of Object.entries(extra) as [TaskAgentName, KeelTool[]][]) {
-    if (tools.length > 0) agents[name] = createTaskAgent(TASK_AGENT_SPECS[name], tools);
+    if (tools.length > 0) agents[name] = createTaskAgent(TASK_AGENT_SPECS[name], { extraTools: tools });
   }
   return agents;
 }

@@ -5,6 +5,7 @@
  */
 import { createAgent, toolStrategy } from "langchain";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { KeelTool } from "../../src/toolkit/define-tool.js";
 import { chatModel, tierFor, type ModelTier } from "../../src/models/provider.js";
 import { approvalMiddleware } from "../../src/approval/policy.js";
@@ -33,11 +34,17 @@ Rules:
 - Actions that change or send data may pause for a human's approval; if rejected, do not retry them.
 - Finish by calling task_result once with the outcome, the answer, the ids of the records and articles you used as evidence, your confidence, and whether a human should review it.`;
 
-/**
- * @param extraTools tools from elsewhere (MCP servers) that join this agent's scope, with Keel metadata.
- * @param model a model to use instead of the configured tier (tests pass a `ScriptedChatModel`).
- */
-export function createTaskAgent(spec: TaskAgentSpec, extraTools: KeelTool[] = [], model?: BaseChatModel) {
+export interface TaskAgentOptions {
+  /** Tools from elsewhere (MCP servers) that join this agent's scope, with Keel metadata. */
+  extraTools?: KeelTool[];
+  /** A model to use instead of the configured tier (tests pass a `ScriptedChatModel`). */
+  model?: BaseChatModel;
+  /** For running the agent on its own with approvals; inside the meta graph the parent's is used. */
+  checkpointer?: BaseCheckpointSaver;
+}
+
+export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions = {}) {
+  const { extraTools = [], model, checkpointer } = options;
   const scope = [...spec.tools, ...extraTools];
   const tools: KeelTool[] = [...scope, searchToolsTool(spec.name, scope.map((t) => t.name), appToolIndex)];
   return createAgent({
@@ -46,7 +53,8 @@ export function createTaskAgent(spec: TaskAgentSpec, extraTools: KeelTool[] = []
     tools,
     systemPrompt: `${spec.instructions.trim()}\n${SHARED_RULES}`,
     responseFormat: toolStrategy(TaskResultSchema),
-    // Selection first, so approvals see the calls of the tools that were actually bound.
+    ...(checkpointer ? { checkpointer } : {}),
+    // Selection binds the tools; approvals pause risky calls; least privilege refuses forbidden ones at execution.
     middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name)],
   });
 }
