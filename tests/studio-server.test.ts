@@ -256,4 +256,21 @@ describe("langgraphjs dev server", () => {
     expect(answer).toContain("not taken");
     expect(answer).toContain(reason);
   });
+
+  it("keeps store items put through the SDK; the dev server does not apply langgraph.json's store index", async () => {
+    // langgraph.json declares `store.index` (USE-Lite, 512 dims, texts[*]) for deployed servers; src/retrieval/
+    // tool-store.test.ts checks that declaration. `langgraphjs dev` (@langchain/langgraph-api 1.5.1) ignores it:
+    // its store is an InMemoryStore without an index, so a query neither ranks by meaning nor scores. When this
+    // starts failing on scores, the dev server applies the index: assert the ranking instead.
+    const ns = ["keel", "studio-test", String(Date.now())];
+    await client.store.putItem(ns, "refund", { name: "issue_refund", texts: ["Refunds a payment to the customer.", "give the money back"] });
+    await client.store.putItem(ns, "track", { name: "track_shipment", texts: ["Tracking events of a parcel from the carrier."] });
+
+    expect((await client.store.getItem(ns, "track"))?.value).toMatchObject({ name: "track_shipment" });
+    const found = await client.store.searchItems(ns, { query: "where is my parcel?", limit: 10 });
+    expect(found.items.map((i) => i.key).sort()).toEqual(["refund", "track"]);
+    expect(found.items.map((i) => i.score ?? null)).toEqual([null, null]);
+    const filtered = await client.store.searchItems(ns, { query: "where is my parcel?", filter: { name: "track_shipment" } });
+    expect(filtered.items.map((i) => i.key)).toEqual(["track"]);
+  });
 });

@@ -4,6 +4,7 @@
  */
 import { ToolIndex } from "../../src/retrieval/tool-index.js";
 import { toolDocumentFromTool } from "../../src/retrieval/tool-document.js";
+import { openToolStore } from "../../src/retrieval/tool-store.js";
 import type { KeelTool } from "../../src/toolkit/define-tool.js";
 import { supportTools } from "../../tools/support/index.js";
 import { incidentTools } from "../../tools/incidents/index.js";
@@ -27,6 +28,12 @@ export function registerExtraTools(tools: KeelTool[]): void {
 }
 
 export function appToolIndex(): Promise<ToolIndex> {
-  building ??= ToolIndex.build([...Object.values(DOMAIN_TOOLS).flat(), ...extra].map(toolDocumentFromTool));
+  // In memory, or in PostgreSQL with DATABASE_URL (src/retrieval/tool-store.ts). A failed start is retried next time.
+  building ??= openToolStore()
+    .then(({ store }) => ToolIndex.build([...Object.values(DOMAIN_TOOLS).flat(), ...extra].map(toolDocumentFromTool), { store }))
+    .catch((error: unknown) => {
+      building = undefined;
+      throw error;
+    });
   return building;
 }
