@@ -19,6 +19,7 @@ import {
   type ScriptedReply,
 } from "./support/openai-compatible-server.js";
 import { toolSelectionSettings } from "../src/tool-selection/middleware.js";
+import { unspotlight } from "../src/guardrails/spotlight.js";
 import { routerPrompt } from "../graphs/meta/directory.js";
 import { financeTools } from "../tools/finance/index.js";
 import { costUsd } from "../src/cost/prices.js";
@@ -196,7 +197,9 @@ describe("Keel app on an OpenAI-compatible provider", () => {
     expect(JSON.parse(call.function.arguments)).toEqual({ customer_id: "CUS-1042" });
     const toolMessage = report.messages![3]!;
     expect(toolMessage.tool_call_id).toBe(call.id);
-    const result = JSON.parse(textOf(toolMessage.content)) as {
+    // Tool output reaches the provider marked as data (spotlighting) around the tool's JSON.
+    expect(textOf(toolMessage.content)).toMatch(/^<<DATA [0-9a-f]{12}>>\n[\s\S]*\n<<END [0-9a-f]{12}>>$/);
+    const result = JSON.parse(unspotlight(textOf(toolMessage.content))) as {
       ok: boolean;
       data: { count: number; duplicates: { payment_ids: string[]; duplicate_payment_id: string; amount_cents: number }[] };
     };

@@ -10,6 +10,8 @@ import type { KeelTool } from "../../src/toolkit/define-tool.js";
 import { chatModel, tierFor, type ModelTier } from "../../src/models/provider.js";
 import { approvalMiddleware } from "../../src/approval/policy.js";
 import { leastPrivilegeMiddleware } from "../../src/guardrails/least-privilege.js";
+import { untrustedContentMiddleware } from "../../src/guardrails/untrusted-content.js";
+import { SPOTLIGHT_RULE } from "../../src/guardrails/spotlight.js";
 import { TaskResultSchema } from "./task-result.js";
 import { toolSelectionMiddleware } from "../../src/tool-selection/middleware.js";
 import { searchToolsTool } from "../../src/tool-selection/search-tools.js";
@@ -31,6 +33,7 @@ Rules:
 - State a company policy only from a knowledge-base article you retrieved, and cite its id (KB-...). If no article covers the question, say so.
 - If a tool reports invalid or missing arguments, ask the user for the value instead of guessing.
 - If none of the tools you have fits, call search_tools to find more of yours.
+${SPOTLIGHT_RULE}
 - Actions that change or send data may pause for a human's approval; if rejected, do not retry them.
 - Finish by calling task_result once with the outcome, the answer, the ids of the records and articles you used as evidence, your confidence, and whether a human should review it.`;
 
@@ -55,7 +58,7 @@ export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions =
     responseFormat: toolStrategy(TaskResultSchema),
     ...(checkpointer ? { checkpointer } : {}),
     // Selection binds the tools; approvals pause risky calls; least privilege refuses forbidden ones at execution.
-    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name)],
+    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), untrustedContentMiddleware()],
   });
 }
 

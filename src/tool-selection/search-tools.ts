@@ -8,6 +8,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { defineTool, type Domain } from "../toolkit/define-tool.js";
 import type { ToolIndex } from "../retrieval/tool-index.js";
 import { grantedScopes, isGranted } from "./grants.js";
+import { unspotlight } from "../guardrails/spotlight.js";
 
 export const SEARCH_TOOLS_NAME = "search_tools";
 
@@ -40,7 +41,7 @@ export function toolsFoundBySearch(messages: BaseMessage[]): string[] {
   for (const message of messages) {
     if (message.getType() !== "tool" || message.name !== SEARCH_TOOLS_NAME) continue;
     try {
-      const parsed = JSON.parse(String(message.content)) as { ok?: boolean; data?: { tools?: { name: string }[] } };
+      const parsed = JSON.parse(unspotlight(String(message.content))) as { ok?: boolean; data?: { tools?: { name: string }[] } };
       for (const tool of parsed.data?.tools ?? []) names.push(tool.name);
     } catch {
       // Not our JSON: nothing to bind.

@@ -1,3 +1,5 @@
+import { unspotlight } from "../guardrails/spotlight.js";
+
 /**
  * The shape every tool answers with, success or failure, serialized as JSON in the tool message.
  * A failure tells the model which field was wrong, what was wrong and what to do next.
@@ -50,7 +52,7 @@ export function toolFailure(code: ToolFailure["error"]["code"], message: string,
 
 /** Parses a tool message's content back into a `ToolResult` (non-JSON content counts as success text). */
 export function parseToolResult(content: unknown): ToolResult {
-  const text = typeof content === "string" ? content : JSON.stringify(content);
+  const text = unspotlight(typeof content === "string" ? content : JSON.stringify(content));
   try {
     const value = JSON.parse(text);
     if (value && typeof value === "object" && "ok" in value) return value as ToolResult;
