@@ -59,6 +59,11 @@ const hasStreetEnding = (key: string) => WORD_ENDINGS.some((e) => key.length > e
 /** House numbers: up to 6 digits with an optional letter or "/12", "-14"; not a year-like 4-digit run after "in"/"since". */
 const isHouse = (t: Tok | undefined) => !!t && t.num && /^\d{1,6}[A-Za-z]?(?:[\-\/]\d{1,5}[A-Za-z]?)?$/.test(t.text) && !ORDINAL.test(t.text);
 
+/** Street types written in lower case between name and number ("Erzsébet tér 19", "Stensås terrasse 38"). */
+const LOWER_STREET_TYPES = new Set(["tér", "út", "utca", "útja", "u", "körút", "krt", "terrasse", "vej", "gade", "allé", "alle", "gata", "gatan", "vägen", "väg", "veien", "vei", "straße", "strasse", "str", "weg", "laan", "straat", "plein", "gasse", "platz", "ulica", "ul", "trg", "cesta", "ulice", "náměstí", "nám", "z"]);
+/** Full street words after a capitalized name, no number needed ("on Berg Hills Street"). */
+const NAMED_STREET_WORDS = new Set(["Street", "Road", "Avenue", "Boulevard", "Lane", "Terrace", "Crescent", "Parkway", "Highway"]);
+
 const ADDRESS_CUE = /\b(?:address(?:es)?|addr|ship(?:ping)? to|send (?:it )?to|sent to|deliver(?:ed|y)? to|return(?:ed)? to|mail(?:ed)? to|lives? at|living at|located at|located in|resides? at|meet (?:me |you )?at|moved to|street|residence|domicile)\b[^\n]{0,30}$/i;
 
 export function detectAddresses(text: string): PiiSpan[] {
@@ -93,6 +98,8 @@ export function detectAddresses(text: string): PiiSpan[] {
         let end = found;
         const d = toks[end + 1];
         if (d && adjacent(toks[end]!, d) && DIRECTIONS.has(d.key) && (d.text.length <= 2 ? /^\p{Lu}+$/u.test(d.text) : cap(d))) end++;
+        // "Koepenicker Str. 74": a house number after the street type.
+        else if (isHouse(d) && adjacent(toks[end]!, d!)) end++;
         add(t, toks[end]!, "strong", 0.8);
         i = end;
         continue;
@@ -109,16 +116,20 @@ export function detectAddresses(text: string): PiiSpan[] {
       let k = i;
       const lead = isHouse(t) && freeNumber(t) && toks[i + 1] && adjacent(t, toks[i + 1]!) ? i : -1;
       if (lead >= 0) k = i + 1;
+      if (lead >= 0 && isHouse(toks[k]) && toks[k + 1] && adjacent(toks[k]!, toks[k + 1]!)) k++;
       if (prefixAt(k) && (lead >= 0 || !isHouse(toks[k - 1]))) {
+        // (lead may be two numbers: "479 95 Avenue des Tuileries")
         let j = k + 1;
         if (toks[k]!.text === "C" && toks[j]?.text === "/") j++;
         const nameStart = j;
         while (j < toks.length && j - nameStart < 6 && sameLine(toks[j - 1]!, toks[j]!) && /^[ \t]{0,3}$/.test(text.slice(toks[j - 1]!.end, toks[j]!.start))) {
           const w = toks[j]!;
-          if (cap(w) || (STREET_PARTICLES.has(w.key) && j > nameStart) || (isWord(w) && j > nameStart && cap(toks[j + 1]) && adjacent(w, toks[j + 1]!))) j++;
+          if (cap(w) || STREET_PARTICLES.has(w.key) || (isWord(w) && j > nameStart && cap(toks[j + 1]) && adjacent(w, toks[j + 1]!))) j++;
           else break;
         }
-        const nameEnd = j - 1;
+        let nameEnd = j - 1;
+        while (nameEnd >= nameStart && STREET_PARTICLES.has(toks[nameEnd]!.key) && !cap(toks[nameEnd])) nameEnd--;
+        j = nameEnd + 1;
         if (nameEnd >= nameStart) {
           const num = toks[j];
           const trailing = isHouse(num) && adjacent(toks[nameEnd]!, num!);
@@ -142,15 +153,28 @@ export function detectAddresses(text: string): PiiSpan[] {
         continue;
       }
     }
-    // (4) weak: [house] Cap{1,3} house   ("Damrak 12", "7494 Hlíðarvegur 97")
+    // (4) [house] Cap{1,3} [street word] house: "Damrak 12" (weak), "Erzsébet tér 19", "Rákóczi út 13", "Victor Hugo u. 49"
     if (cap(t) && !NOT_NAMES.has(t.key) && !COUNTRIES.has(t.key) && t.text.length >= 3 && /\p{Ll}/u.test(t.text)) {
       let j = i;
       while (j + 1 < toks.length && j - i < 2 && cap(toks[j + 1]) && adjacent(toks[j]!, toks[j + 1]!) && !NOT_NAMES.has(toks[j + 1]!.key)) j++;
+      let typed = false;
+      const w = toks[j + 1];
+      if (w && adjacent(toks[j]!, w) && LOWER_STREET_TYPES.has(w.text.toLowerCase().replace(/\.$/, "")) && !/^\p{Lu}/u.test(w.text)) {
+        j++;
+        typed = true;
+      }
       const num = toks[j + 1];
       if (isHouse(num) && adjacent(toks[j]!, num!) && !/^(?:19|20)\d\d$/.test(num!.text)) {
         let s = i;
         if (s > 0 && isHouse(toks[s - 1]) && adjacent(toks[s - 1]!, toks[s]!) && freeNumber(toks[s - 1]!)) s--;
-        add(toks[s]!, num!, "weak", 0.6);
+        add(toks[s]!, num!, typed ? "strong" : "weak", typed ? 0.7 : 0.6);
+        i = j + 1;
+        continue;
+      }
+      // "on Marina Fort Street": capitalized words and a full street word, no number.
+      const sw = toks[j + 1];
+      if (sw && adjacent(toks[j]!, sw) && NAMED_STREET_WORDS.has(sw.text) && /\b(?:on|at|in|to|from|of|off|along|near)[ \t]+$/.test(text.slice(Math.max(0, t.start - 8), t.start))) {
+        add(t, sw, "strong", 0.55);
         i = j + 1;
         continue;
       }
@@ -160,7 +184,7 @@ export function detectAddresses(text: string): PiiSpan[] {
   // (5) P.O. boxes and military addresses.
   const extra: { start: number; end: number; score: number }[] = [];
   const MIL = [
-    /\b(?:P\.?[ ]?O\.?[ ]?Box|Post(?:al)?[ ]Office[ ]Box|Postbox)[ ]\d{1,6}\b/giu,
+    /(?<![\p{L}\p{N}\-.,])(?:\d{1,6}[ ])?(?:P\.?[ ]?O\.?[ ]?Box|Post(?:al)?[ ]Office[ ]Box|Postbox)[ ]\d{1,6}\b/giu,
     /\b(?:PSC|Unit|CMR)[ ]\d{1,5},?[ ]Box[ ]\d{1,5}\b/giu,
     /\b(?:USNS|USS|USNV|USCGC|USNSV)[ ]\p{L}[\p{L}'\-]+(?:[ ]\p{Lu}[\p{L}'\-]+)?(?=[ \t]*\n[ \t]*(?:APO|FPO|DPO)\b)/giu,
     /\b(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5}\b/giu,
@@ -168,7 +192,7 @@ export function detectAddresses(text: string): PiiSpan[] {
   for (const re of MIL) for (const m of text.matchAll(re)) extra.push({ start: m.index, end: m.index + m[0].length, score: 0.9 });
 
   // (6) "the corner of X and Y".
-  for (const m of text.matchAll(/\b(?:the[ ]+)?corner[ ]+of[ ]+([^\n,.;?!]{3,60}?)[ ]+and[ ]+((?:[\p{L}\d][\p{L}\p{M}'’\-]*\.?[ ]?){1,4})/giu)) {
+  for (const m of text.matchAll(/\b(?:the[ ]+)?corner[ ]+of[ ]+([^\n,;?!]{3,60}?)[ ]+and[ ]+((?:[\p{L}\d][\p{L}\p{M}'’\-]*\.?[ ]?){1,4})/giu)) {
     const x = m[1]!;
     if (!/\d|\b(?:st|street|road|rd|ave|avenue)\b/i.test(x) && !/^\p{Lu}/u.test(x)) continue;
     let end = m.index + m[0].length;
@@ -178,13 +202,13 @@ export function detectAddresses(text: string): PiiSpan[] {
 
   const spans: PiiSpan[] = [];
   for (const core of cores) {
-    const ext = extend(text, core.end, lowerMode);
+    const ext = extend(text, core.end, lowerMode, core.kind === "strong");
     const cue = ADDRESS_CUE.test(text.slice(Math.max(0, core.start - 50), core.start));
     if (core.kind === "weak" && !ext.strong && !cue) continue;
     spans.push({ type: "STREET_ADDRESS", start: core.start, end: ext.end, value: text.slice(core.start, ext.end), score: core.score });
   }
   for (const e of extra) {
-    const ext = extend(text, e.end, lowerMode);
+    const ext = extend(text, e.end, lowerMode, true);
     spans.push({ type: "STREET_ADDRESS", start: e.start, end: ext.end, value: text.slice(e.start, ext.end), score: e.score });
   }
   return mergeSpans(text, spans);
@@ -209,13 +233,14 @@ function mergeSpans(text: string, spans: PiiSpan[]): PiiSpan[] {
   return out;
 }
 
-const SEP = /(?:[ \t]*,[ \t]*(?:\n[ \t]*)?|[ \t]*\n(?:[ \t]*\n)?[ \t]*,?[ \t]*|[ \t]+)/y;
+const SEP = /\.?(?:[ \t]*,[ \t]*(?:\n[ \t]*)?|[ \t]*\n(?:[ \t]*\n)?[ \t]*,?[ \t]*|[ \t]+)/y;
 const UNIT = new RegExp(`(?:${UNIT_WORDS})[ ]?\\d{1,5}[A-Za-z]?\\b`, "iy");
+const NUM_BEFORE_UNIT = new RegExp(`\\d{1,4}(?=[ ]+(?:${UNIT_WORDS})[ ]?\\d)`, "iy");
 const MILITARY = /(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5}\b/iy;
 const REGION_ZIP = /(\p{Lu}{2,3})[ ]+(\d{5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4})(?![\p{L}\p{N}])/uy;
 const POSTCODE = /(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|\d{4}[ ]?[A-Z]{2}|\d{4})(?![\p{L}\p{N}\-])/uy;
 const REGION = /(\p{Lu}{2,3})(?![\p{L}\p{N}])/uy;
-const CITY = /\p{Lu}[\p{L}\p{M}'’\-]*\.?(?:[ ](?:(?:de|del|la|le|du|des|da|do|na|am|an|im|sur|upon|on|en)[ ])?\p{Lu}[\p{L}\p{M}'’\-]*\.?){0,3}(?:[ ]\(\p{Lu}[\p{L}]*\))?/uy;
+const CITY = /\p{Lu}[\p{L}\p{M}'’\-]*\.?(?![\p{L}\p{M}\p{N}'’\-])(?:[ ](?:(?:de|del|la|le|du|des|da|do|na|am|an|im|sur|upon|on|en)[ ])?\p{Lu}[\p{L}\p{M}'’\-]*\.?(?![\p{L}\p{M}\p{N}'’\-])){0,3}(?:[ ]\(\p{Lu}[\p{L}]*\))?/uy;
 const CITY_LOWER = /\p{Ll}[\p{L}\p{M}'’\-]*(?:[ ]\p{Ll}[\p{L}\p{M}'’\-]*){0,2}/uy;
 const COUNTRY_RE = new RegExp(`(?:${COUNTRY_PHRASES.map((c) => c.replace(/[()]/g, "\\$&")).join("|")})(?![\\p{L}])`, "iuy");
 
@@ -225,7 +250,7 @@ function tryAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
 }
 
 /** Extends an address from `end` over unit, city, region, postcode and country parts. */
-function extend(text: string, end: number, lowerMode: boolean): { end: number; strong: boolean } {
+function extend(text: string, end: number, lowerMode: boolean, strongCore = false): { end: number; strong: boolean } {
   let strong = false;
   let pos = end;
   let lines = 0;
@@ -254,7 +279,10 @@ function extend(text: string, end: number, lowerMode: boolean): { end: number; s
     } else if ((m = tryAt(REGION, text, at)) && (REGION_CODES.has(m[1]!) || COUNTRIES.has(fold(m[1]!)))) {
       kind = m[1]!.length === 2 && COUNTRIES.has(fold(m[1]!)) ? "strong" : "weak";
       len = m[0].length;
-    } else if ((m = tryAt(CITY, text, at)) && !blank) {
+    } else if ((m = tryAt(NUM_BEFORE_UNIT, text, at))) {
+      kind = "weak";
+      len = m[0].length;
+    } else if ((m = tryAt(CITY, text, at))) {
       const words = m[0].split(/[ ]+/);
       const firstKey = fold(words[0]!.replace(/\.$/, ""));
       if (NOT_NAMES.has(firstKey) && !COUNTRIES.has(firstKey)) break;
@@ -265,7 +293,7 @@ function extend(text: string, end: number, lowerMode: boolean): { end: number; s
       city = city.replace(/\.$/, "");
       kind = COUNTRIES.has(fold(city)) ? "strong" : "weak";
       len = city.length;
-    } else if (lowerMode && (m = tryAt(CITY_LOWER, text, at)) && !blank && strong) {
+    } else if (lowerMode && (m = tryAt(CITY_LOWER, text, at)) && !blank && (strong || strongCore)) {
       const words = m[0].split(" ").filter((w) => !NOT_NAMES.has(fold(w)));
       if (words.length !== m[0].split(" ").length || words.length === 0) break;
       kind = COUNTRIES.has(fold(m[0])) ? "strong" : "weak";

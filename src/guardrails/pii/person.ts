@@ -225,7 +225,7 @@ export function detectPersons(text: string): PiiSpan[] {
 
   // All-lowercase text: the words right after a strong cue ("my name is lena andersson").
   if (lowerMode) {
-    for (const m of text.matchAll(/\b(?:my name is|name is|call me|calls me|name:)[ \t]+(\p{Ll}[\p{Ll}\p{M}'\-]+(?:[ \t]+\p{Ll}\.?)?(?:[ \t]+\p{Ll}[\p{Ll}\p{M}'\-]+)?)/gu)) {
+    for (const m of text.matchAll(/\b(?:my name is|name is|call me|calls me|name:)[ \t]+(\p{Ll}[\p{Ll}\p{M}'\-]+(?:[ \t]+\p{Ll}\.?(?=[ \t]))?(?:[ \t]+\p{Ll}[\p{Ll}\p{M}'\-]+)?)/gu)) {
       const words = m[1]!.split(/[ \t]+/);
       while (words.length && isStop(words[words.length - 1]!.replace(/\.$/, ""))) words.pop();
       if (!words.length || isStop(words[0]!)) continue;
