@@ -134,7 +134,7 @@ export function detectSsns(text: string): PiiSpan[] {
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4_RE = new RegExp(`(?<![\\p{L}\\p{N}_.\\-])${OCTET}(?:\\.${OCTET}){3}(?![\\p{L}\\p{N}_]|\\.\\d)`, "gu");
-const IPV6_RE = /(?<![\p{L}\p{N}_:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?:%[\p{L}\p{N}_.]+)?(?![\p{L}\p{N}_:])/gu;
+const IPV6_RE = /(?<![\p{L}\p{N}_:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?:%[\p{L}\p{N}_.]+)?(?![\p{L}\p{N}_:])/gu;
 
 export function detectIps(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
