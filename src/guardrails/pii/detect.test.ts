@@ -124,6 +124,7 @@ describe("detectPii: names and addresses", () => {
     "The Keel Hub gateway and Barcode scanner S1 ship from the Reno, NV fulfillment center.",
     "Checkout Web, Orders API, Auth Service and Billing Worker are operational.",
     "Settings > Billing > Invoices, then Monday at 9 am.",
+    "Attn: Receiving, Summit Health, 1904 George St, Sydney NSW 2000, AU",
   ])("no PERSON in %j", (text) => {
     expect(found(text, "PERSON")).toEqual([]);
   });
@@ -162,6 +163,7 @@ describe("detectPii: ids, amounts and dates are not PII", () => {
     "Refund of $1,234.56 issued 2026-11-16T07:03:00.000Z; credit balance 5000 cents; p95 9800 ms.",
     "Invoices are issued on the 1st of each month and due 21 days after issue (12/1/2026).",
     '{"order_id":"ORD-10500","total_cents":32900,"created_at":"2026-11-10T10:00:00.000Z","tracking_number":"1Z7A4E190357102233"}',
+    '{"shipment_id":"SHP-40001","carrier_id":"CAR-FEDEX","tracking_number":"500198681305"}',
   ])("%j", (text) => {
     expect(detectPii(text)).toEqual([]);
   });

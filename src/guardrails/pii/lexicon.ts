@@ -12,6 +12,7 @@ const lowerSet = (...lists: string[][]): Set<string> => new Set(lists.flat().map
 
 /** Lower case without diacritics: "Müller" -> "muller", "Ottová" -> "ottova". */
 export function fold(word: string): string {
+  if (/^[\x00-\x7f]*$/.test(word)) return word.toLowerCase();
   return word.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[’]/g, "'").toLowerCase();
 }
 
@@ -241,7 +242,8 @@ export const NOT_NAMES: ReadonlySet<string> = lowerSet(
   dr mr mrs ms title vii act article chapter section part figure table appendix version release update patch hotfix
   bot why what's it's i'm i've i'll i'd you're we're they're don't doesn't didn't can't won't isn't aren't wasn't
   country club station university
-  street avenue road lane drive boulevard court place square`),
+  street avenue road lane drive boulevard court place square receiving reception warehouse accounts payable purchasing
+  procurement operations finance sales marketing legal facilities dock desk front`),
 );
 
 /** The app's own product, plan, service and carrier words: never names. */

@@ -182,7 +182,7 @@ export function detectPersons(text: string): PiiSpan[] {
     const middleInitial = toks.length >= 3 && toks.slice(1, -1).some((t) => isInitial(t.word));
     const lone = n === 1 && toks.length === 1;
     let score = 0;
-    if (cue && !(lone && (COUNTRIES.has(first.key) || first.word.length < 2))) score = 0.85;
+    if (cue && !(lone && (COUNTRIES.has(first.key) || first.word.length < 2 || /ing$/.test(first.lower)))) score = 0.85;
     else if (n >= 2) {
       if (f && !fa) score = l || ls || lw ? 0.85 : 0.75;
       else if (f && fa && (l || ls || lw)) score = 0.7;

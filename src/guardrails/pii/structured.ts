@@ -52,7 +52,7 @@ export function detectEmails(text: string): PiiSpan[] {
 
 const CARD_RE = /(?<![\p{L}\p{N}_\-.,])\d(?:[ \-]?\d){11,18}(?![\p{L}\p{N}_]|[.,\-]\d)/gu;
 /** Numbers introduced by these words are parcel or document numbers, even when they pass Luhn. */
-const NOT_CARD_BEFORE = /\b(?:tracking|track|waybill|awb|parcel|shipment|consignment)\b[^\n]{0,20}$/i;
+const NOT_CARD_BEFORE = /(?<![a-z])(?:tracking|track|waybill|awb|parcel|shipment|consignment)[^\n]{0,20}$/i;
 
 /** Card groupings: contiguous, 4-4-4-4(-1..3), 4-4-4-1..3 (13-15), 4-6-5 / 4-6-4 (Amex, Diners). */
 function cardGroupingOk(raw: string): boolean {
