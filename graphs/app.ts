@@ -13,6 +13,7 @@ import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { buildMetaGraph, type MetaStateType } from "./meta/meta-graph.js";
+import type { ReviewRequest } from "./meta/review.js";
 import type { AgentReport } from "./meta/merge.js";
 import { buildTaskAgents, type TaskAgents } from "./agents/index.js";
 import { registerExtraTools } from "./agents/tool-index.js";
@@ -36,7 +37,11 @@ export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
 export interface PendingApproval {
   interruptId: string;
+  /** "action": a tool call waits for approval; "review": a result waits for a human's review before the user sees it. */
+  kind: "action" | "review";
+  /** The tool of an action, or `review:<route>` for a review. */
   tool: string;
+  /** The action's arguments, or `{ answer }` for a review. */
   args: Record<string, unknown>;
   description: string;
 }
@@ -107,9 +112,12 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     const approvals: PendingApproval[] = [];
     for (const task of state.tasks) {
       for (const intr of task.interrupts ?? []) {
-        const value = intr.value as { actionRequests?: { name: string; args: Record<string, unknown>; description?: string }[] };
+        const value = intr.value as { actionRequests?: { name: string; args: Record<string, unknown>; description?: string }[] } & Partial<ReviewRequest>;
         for (const action of value.actionRequests ?? []) {
-          approvals.push({ interruptId: intr.id ?? "", tool: action.name, args: action.args, description: action.description ?? "" });
+          approvals.push({ interruptId: intr.id ?? "", kind: "action", tool: action.name, args: action.args, description: action.description ?? "" });
+        }
+        if (value.type === "review") {
+          approvals.push({ interruptId: intr.id ?? "", kind: "review", tool: `review:${value.route}`, args: { answer: value.answer }, description: `Review before sending (${value.reason}): ${value.answer}` });
         }
       }
     }
@@ -172,6 +180,14 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
       }
       const [approval] = approvals as [PendingApproval];
       const value = parsed.data;
+      if (approval.kind === "review") {
+        const answer = value.decision === "edit" ? value.args.answer : undefined;
+        if (value.decision === "edit" && (typeof answer !== "string" || !answer.trim())) {
+          throw new InvalidResumeError("Editing a review needs args.answer: the answer to send instead.", "Resume with {\"decision\":\"edit\",\"args\":{\"answer\":\"...\"}}; the review is still waiting.");
+        }
+        const reviewDecision = value.decision === "edit" ? { decision: "edit", answer } : value.decision === "reject" ? { decision: "reject", reason: value.reason } : { decision: "approve" };
+        return drive(new Command({ resume: reviewDecision }), threadId, runOptions);
+      }
       if (value.decision === "edit") {
         const tool = knownTools.get(approval.tool);
         const check = tool?.inputSchema.safeParse(value.args);

@@ -12,6 +12,7 @@ import { approvalMiddleware } from "../../src/approval/policy.js";
 import { leastPrivilegeMiddleware } from "../../src/guardrails/least-privilege.js";
 import { untrustedContentMiddleware } from "../../src/guardrails/untrusted-content.js";
 import { SPOTLIGHT_RULE } from "../../src/guardrails/spotlight.js";
+import { outputRepairMiddleware } from "../../src/guardrails/output-repair.js";
 import { TaskResultSchema } from "./task-result.js";
 import { toolSelectionMiddleware } from "../../src/tool-selection/middleware.js";
 import { searchToolsTool } from "../../src/tool-selection/search-tools.js";
@@ -58,7 +59,7 @@ export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions =
     responseFormat: toolStrategy(TaskResultSchema),
     ...(checkpointer ? { checkpointer } : {}),
     // Selection binds the tools; approvals pause risky calls; least privilege refuses forbidden ones at execution.
-    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), untrustedContentMiddleware()],
+    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), untrustedContentMiddleware(), outputRepairMiddleware("task_result")],
   });
 }
 

@@ -3,7 +3,7 @@
  * domains) or to the weekly brief workflow, asks one clarifying question when routing is unsure, and merges
  * the task agents' structured results into one answer.
  *
- *   START -> route -(Send)-> support | incidents | finance | shipping | weekly_brief -> merge -> END
+ *   START -> route -(Send)-> support | incidents | finance | shipping | weekly_brief -> review -> merge -> END
  *                  \-> clarify -> END
  *
  * Task agents are called from node functions rather than added with `addNode(name, agent.graph)`: each agent
@@ -18,6 +18,7 @@ import { validateRequest } from "../../src/app/request.js";
 import { TASK_AGENTS, type RouteName, type TaskAgentName } from "./directory.js";
 import { decideRoute, routingThreshold, DEFAULT_CLARIFYING_QUESTION, type RouteDecision } from "./router.js";
 import { mergeReports, type AgentReport } from "./merge.js";
+import { reviewReports } from "./review.js";
 import { TASK_AGENT_GRAPHS, type TaskAgents } from "../agents/index.js";
 import { weeklyBrief } from "../workflows/weekly-brief.js";
 import type { TaskResult } from "../agents/task-result.js";
@@ -85,6 +86,11 @@ async function weeklyBriefNode() {
   return { reports: { weekly_brief: report } };
 }
 
+function review(state: MetaStateType) {
+  const updated = reviewReports(state.reports);
+  return updated ? { reports: updated } : {};
+}
+
 function merge(state: MetaStateType) {
   const merged = mergeReports(state.reports);
   return { messages: [new AIMessage({ content: merged, name: "meta" })] };
@@ -109,12 +115,14 @@ export function buildMetaGraph(agents: TaskAgents = TASK_AGENT_GRAPHS) {
     .addNode("route", route)
     .addNode("clarify", clarify)
     .addNode("weekly_brief", weeklyBriefNode)
+    .addNode("review", review)
     .addNode("merge", merge);
   for (const name of TASK_AGENTS) builder.addNode(name, taskAgentNode(name, agents[name]), { subgraphs: [agents[name]] } as never);
   const typed = builder as unknown as StateGraph<typeof MetaState.spec, any, any, string>;
   typed.addEdge(START, "route");
   typed.addConditionalEdges("route", dispatch, ["clarify", ...TASK_AGENTS, "weekly_brief"]);
-  for (const name of [...TASK_AGENTS, "weekly_brief"]) typed.addEdge(name, "merge");
+  for (const name of [...TASK_AGENTS, "weekly_brief"]) typed.addEdge(name, "review");
+  typed.addEdge("review", "merge");
   typed.addEdge("merge", END);
   typed.addEdge("clarify", END);
   return typed;

@@ -13,6 +13,7 @@ import { fillArguments, type JsonSchema } from "./argument-filler.js";
 import { describeOutcome, evidenceIds, summarizeDocument, type ToolOutcome } from "./answer-writer.js";
 import { contentWords, rankCandidates } from "./relevance.js";
 import { parseToolResult } from "../../toolkit/tool-result.js";
+import { unspotlight } from "../../guardrails/spotlight.js";
 
 export interface OfflineTool {
   name: string;
@@ -57,7 +58,8 @@ export function currentTurn(messages: BaseMessage[]): Turn {
     if (message.getType() === "ai") calls.push(...((message as AIMessage).tool_calls ?? []).map((c) => ({ name: c.name, args: c.args })));
     if (message.getType() === "tool") {
       const tool = message as ToolMessage;
-      outcomes.push({ tool: tool.name ?? "tool", content: textOf(message), error: tool.status === "error" });
+      // Read the tool's own output, without the spotlighting markers around it.
+      outcomes.push({ tool: tool.name ?? "tool", content: unspotlight(textOf(message)), error: tool.status === "error" });
     }
   }
   return { objective, calls, outcomes };
@@ -194,7 +196,7 @@ function fillResponse(schema: JsonSchema, result: Finish): Record<string, unknow
     if (name === "answer") args[name] = result.text;
     else if (name.includes("evidence")) args[name] = result.evidence;
     else if (name.includes("confidence")) args[name] = Number(result.confidence.toFixed(2));
-    else if (name.includes("review")) args[name] = result.review ?? result.confidence < 0.5;
+    else if (name.includes("review")) args[name] = result.review ?? false;
     else if (field.enum) args[name] = field.enum.includes(result.outcome) ? result.outcome : field.enum[0];
   }
   return args;
