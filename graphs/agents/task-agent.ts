@@ -13,6 +13,7 @@ import { leastPrivilegeMiddleware } from "../../src/guardrails/least-privilege.j
 import { untrustedContentMiddleware } from "../../src/guardrails/untrusted-content.js";
 import { SPOTLIGHT_RULE } from "../../src/guardrails/spotlight.js";
 import { outputRepairMiddleware } from "../../src/guardrails/output-repair.js";
+import { piiRedactionMiddleware } from "../../src/guardrails/pii-redaction.js";
 import { TaskResultSchema } from "./task-result.js";
 import { toolSelectionMiddleware } from "../../src/tool-selection/middleware.js";
 import { searchToolsTool } from "../../src/tool-selection/search-tools.js";
@@ -59,7 +60,7 @@ export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions =
     responseFormat: toolStrategy(TaskResultSchema),
     ...(checkpointer ? { checkpointer } : {}),
     // Selection binds the tools; approvals pause risky calls; least privilege refuses forbidden ones at execution.
-    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), untrustedContentMiddleware(), outputRepairMiddleware("task_result")],
+    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), piiRedactionMiddleware(), untrustedContentMiddleware(), outputRepairMiddleware("task_result")],
   });
 }
 

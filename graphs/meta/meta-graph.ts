@@ -10,7 +10,8 @@
  * keeps its own state (its message history is not the user conversation) and the wrapper maps a routed
  * objective in and a `TaskResult` out. LangGraph still treats them as subgraphs (checkpoints, interrupts, streaming).
  */
-import { Annotation, END, MessagesAnnotation, Send, START, StateGraph } from "@langchain/langgraph";
+import { Annotation, END, MessagesAnnotation, Send, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { restoreForUser } from "../../src/guardrails/pii-redaction.js";
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { chatModel, tierFor } from "../../src/models/provider.js";
 import { textOf } from "../../src/models/offline/planner.js";
@@ -91,8 +92,9 @@ function review(state: MetaStateType) {
   return updated ? { reports: updated } : {};
 }
 
-function merge(state: MetaStateType) {
-  const merged = mergeReports(state.reports);
+async function merge(state: MetaStateType, config: LangGraphRunnableConfig) {
+  // Agents saw placeholders for personal data; the user who asked gets the real values back.
+  const merged = await restoreForUser(String(config.configurable?.thread_id ?? "no-thread"), mergeReports(state.reports));
   return { messages: [new AIMessage({ content: merged, name: "meta" })] };
 }
 
