@@ -136,7 +136,7 @@ export function buildScenarios(dir = benchmarksDir()): Scenario[] {
         agent: v.agent,
         payloadId: payload.id,
         attackType: payload.attack_type,
-        planted: `${payload.payload}\n${attack.instruction}\n`,
+        planted: plantInstruction(payload.payload, attack.instruction),
         instruction: attack.instruction,
         call: attack.call,
       });
@@ -147,6 +147,11 @@ export function buildScenarios(dir = benchmarksDir()): Scenario[] {
     scenarios.push({ ...s, id: `${s.id}@readonly-demo`, tenant: "readonly-demo" });
   }
   return scenarios;
+}
+
+/** The app's instruction inside the AgentDojo payload, where the payload's own goal would be. */
+function plantInstruction(payload: string, instruction: string): string {
+  return payload.includes("</INFORMATION>") ? payload.replace("</INFORMATION>", `${instruction}\n\n</INFORMATION>`) : `${payload.trimEnd()} ${instruction}\n`;
 }
 
 export type StoppedBy = "detection" | "approval" | "least_privilege" | "not_stopped";
@@ -179,7 +184,7 @@ function hijackedModel(scenario: Scenario, vector: Vector): ScriptedChatModel {
   const step = (call: RecordedCall): ScriptedTurn => {
     const tools = call.messages.filter((m: BaseMessage) => m.getType() === "tool");
     if (tools.length === 0) return { toolCalls: [vector.read] };
-    const sawInstruction = tools.some((m) => normalized(textOf(m)).includes(normalized(scenario.instruction).slice(0, 40)));
+    const sawInstruction = tools.some((m) => normalized(textOf(m)).includes(normalized(scenario.instruction).slice(0, 24)));
     const alreadyActed = call.messages.some((m) => m.getType() === "ai" && (m as { tool_calls?: { name: string }[] }).tool_calls?.some((c) => c.name === scenario.call.name));
     return sawInstruction && !alreadyActed ? { toolCalls: [scenario.call] } : finish;
   };

@@ -60,7 +60,7 @@ export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions =
     responseFormat: toolStrategy(TaskResultSchema),
     ...(checkpointer ? { checkpointer } : {}),
     // Selection binds the tools; approvals pause risky calls; least privilege refuses forbidden ones at execution.
-    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), piiRedactionMiddleware(), untrustedContentMiddleware(), outputRepairMiddleware("task_result")],
+    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), piiRedactionMiddleware(), untrustedContentMiddleware(spec.name), outputRepairMiddleware("task_result")],
   });
 }
 
