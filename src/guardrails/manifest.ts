@@ -16,7 +16,7 @@ const AGENT_NAMES = ["support", "incidents", "finance", "shipping"] as const;
 const Scope = z.string().regex(/^[a-z]+:[a-z]+$/, "a scope looks like domain:action, e.g. finance:read");
 
 const ManifestSchema = z.object({
-  agents: z.record(z.enum(AGENT_NAMES), z.object({ scopes: z.array(Scope) }).strict()),
+  agents: z.partialRecord(z.enum(AGENT_NAMES), z.object({ scopes: z.array(Scope) }).strict()),
   tenants: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "tenant ids are lower-case letters, digits, - and _"), z.object({ agents: z.array(z.enum(AGENT_NAMES)), scopes: z.array(Scope) }).strict()).refine((t) => "default" in t, "a tenant named default is required"),
 });
 export type CapabilityManifest = z.infer<typeof ManifestSchema>;
