@@ -20,6 +20,8 @@ import { TASK_AGENTS, type RouteName, type TaskAgentName } from "./directory.js"
 import { decideRoute, routingThreshold, DEFAULT_CLARIFYING_QUESTION, type RouteDecision } from "./router.js";
 import { mergeReports, type AgentReport } from "./merge.js";
 import { reviewReports } from "./review.js";
+import { injectionDetector } from "../../src/guardrails/untrusted-content.js";
+import { recordGuardrailEvent } from "../../src/guardrails/events.js";
 import { TASK_AGENT_GRAPHS, type TaskAgents } from "../agents/index.js";
 import { weeklyBrief } from "../workflows/weekly-brief.js";
 import type { TaskResult } from "../agents/task-result.js";
@@ -33,6 +35,8 @@ export const MetaState = Annotation.Root({
     reducer: (current, update) => (update === null ? {} : { ...current, ...update }),
     default: () => ({}),
   }),
+  /** The injection screening of the latest user request (flagged, never blocked: the user is the principal). */
+  inputScreening: Annotation<{ verdict: string; score: number } | null>({ reducer: (_, next) => next, default: () => null }),
   /** The request that a pending clarifying question refers to. */
   pendingClarification: Annotation<string | null>({ reducer: (_, next) => next, default: () => null }),
 });
@@ -49,8 +53,15 @@ async function route(state: MetaStateType) {
   validateRequest(latest);
   // A reply to a clarifying question is routed together with the request it clarifies.
   const request = state.pendingClarification ? `${state.pendingClarification}\n${latest}` : latest;
-  const decision = await decideRoute(chatModel(tierFor("meta", "fast")), request);
-  return { routing: decision, reports: null, pendingClarification: null };
+  const [decision, screening] = await Promise.all([
+    decideRoute(chatModel(tierFor("meta", "fast")), request),
+    injectionDetector().then((d) => d.scan(latest, { source: "user" })),
+  ]);
+  if (screening.verdict !== "clean") {
+    recordGuardrailEvent({ kind: "injection_detected", agent: "meta", tool: "user_input", args: null, reason: `flag (${screening.verdict}): ${screening.reasons.slice(0, 3).join("; ")}` });
+  }
+  const inputScreening = { verdict: screening.verdict, score: Number(screening.score.toFixed(3)) };
+  return { routing: decision, reports: null, pendingClarification: null, inputScreening };
 }
 
 function dispatch(state: MetaStateType): Send[] | "clarify" {
