@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "graphs/**/*.test.ts", "tools/**/*.test.ts", "evals/**/*.test.ts", "tests/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "graphs/**/*.test.ts", "tools/**/*.test.ts", "evals/**/*.test.ts", "tests/**/*.test.ts", "bench/**/*.test.ts"],
     // Each file gets its own temporary data directory (see tests/setup.ts); the seeded template is made once.
     globalSetup: ["tests/global-setup.ts"],
     setupFiles: ["tests/setup.ts"],
