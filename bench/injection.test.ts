@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { agentDojoRows, heldoutRows, splitOf } from "../src/guardrails/injection/datasets.js";
-import { lengthBucket, loadRows, paddedBenign, parseInjectionArgs, quantile, run } from "./injection.js";
+import { lengthBucket, loadRows, paddedBenign, parseInjectionArgs, run } from "./injection.js";
+import { quantile } from "./report.js";
 import { availableBenches, runBench } from "./main.js";
 import { BenchInputError } from "./report.js";
 

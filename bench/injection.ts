@@ -24,7 +24,7 @@ import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { agentDojoRows, benchmarksDir, benignStressRows, DatasetError, heldoutRows, readRowsFile, type LabelledText } from "../src/guardrails/injection/datasets.js";
 import { createInjectionDetector, type InjectionDetector, type ScanResult } from "../src/guardrails/injection/detector.js";
-import { BenchInputError, type BenchReport } from "./report.js";
+import { BenchInputError, type BenchReport, quantile } from "./report.js";
 
 export const usage = "npm run bench -- injection (--dataset agentdojo|heldout | --data rows.jsonl) [--data-dir DIR] [--split test|dev|all] [--no-embeddings] [--out FILE]";
 
@@ -151,14 +151,6 @@ export interface Scored {
   ms: number;
 }
 
-export function quantile(values: number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 /** Detection and false-positive figures (and latency) for a set of scored rows. */
 export function rates(scored: Scored[], withLatency = true): Record<string, number> {

@@ -29,7 +29,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { detectPii } from "../src/guardrails/pii/index.js";
-import { BenchInputError, type BenchReport } from "./report.js";
+import { BenchInputError, type BenchReport, quantile } from "./report.js";
 
 export const usage = "npm run bench -- pii (--data rows.jsonl | --dataset presidio [--data-dir DIR]) [--split test|dev|all] [--out FILE]";
 
@@ -255,11 +255,6 @@ function sum(list: Counts[]): Counts {
   return out;
 }
 
-export function quantile(values: number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
 function timeEach(texts: string[]): number[] {
   for (const t of texts) detectPii(t); // warm-up: one untimed pass (JIT, regex compilation)

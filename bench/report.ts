@@ -65,3 +65,13 @@ export function roundReport(report: BenchReport): BenchReport {
     Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isInteger(v) ? v : Number(v.toFixed(k.endsWith("_ms") || k.startsWith("build_ms") ? 1 : 4))]));
   return { ...report, metrics: round(report.metrics), groups: Object.fromEntries(Object.entries(report.groups).map(([g, m]) => [g, round(m)])) };
 }
+
+/** The q-quantile (0..1) of the values, linearly interpolated; 0 for none. */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
