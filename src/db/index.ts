@@ -54,6 +54,8 @@ export function openCompanyDb(file: string, options: SeedOptions = {}): CompanyD
       `Move it aside (or delete it) and run again to create a fresh one.`,
     );
   }
+  // Additive changes to the schema (new tables, new indexes) apply to databases created before them.
+  sql.exec(SCHEMA_SQL);
   const now = sql.prepare("SELECT value FROM meta WHERE key = 'reference_now'").pluck().get() as string | undefined;
   return { sql, referenceNow: new Date(now ?? REFERENCE_NOW), path: file };
 }

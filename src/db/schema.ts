@@ -214,6 +214,16 @@ CREATE TABLE IF NOT EXISTS audit_log (
   created_at   TEXT NOT NULL
 );
 
+-- Exactly-once side effects: the result of each write/destructive/egress tool call, by idempotency key
+-- (thread, checkpoint namespace, tool call id). A retried or resumed call returns the recorded result.
+CREATE TABLE IF NOT EXISTS tool_ledger (
+  key          TEXT PRIMARY KEY,
+  tool         TEXT NOT NULL,
+  args         TEXT NOT NULL,
+  result       TEXT NOT NULL,
+  created_at   TEXT NOT NULL
+);
+
 CREATE INDEX IF NOT EXISTS idx_tickets_customer   ON tickets(customer_id);
 CREATE INDEX IF NOT EXISTS idx_ticket_msgs_ticket ON ticket_messages(ticket_id);
 CREATE INDEX IF NOT EXISTS idx_invoices_customer  ON invoices(customer_id);

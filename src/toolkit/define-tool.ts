@@ -14,6 +14,7 @@
 import { DynamicStructuredTool } from "@langchain/core/tools";
 import { ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { companyDb, type CompanyDb } from "../db/index.js";
 import { ToolError, toolFailure, toolSuccess, type ToolFailure } from "./tool-result.js";
@@ -51,6 +52,12 @@ export interface ToolContext {
   config: RunnableConfig;
   /** Name of the tool being run, for its audit row. @example "issue_refund" */
   toolName: string;
+  /**
+   * Identifies this tool call across retries and resumes: thread, checkpoint namespace and tool call id.
+   * Write tools record their result under it and answer a repeated call with the recorded result.
+   * Absent when the tool is called outside a graph (no thread or no tool call id).
+   */
+  idempotencyKey?: string;
 }
 
 export interface ToolSpec<S extends z.ZodObject> {
@@ -114,6 +121,7 @@ async function runSafely<S extends z.ZodObject>(spec: ToolSpec<S>, input: z.infe
       now: db.referenceNow,
       config,
       toolName: spec.name,
+      idempotencyKey: idempotencyKey(config, callId),
     };
     const data = await spec.run(input, ctx);
     return toolSuccess(data);
@@ -124,6 +132,13 @@ async function runSafely<S extends z.ZodObject>(spec: ToolSpec<S>, input: z.infe
         : toolFailure("internal_error", `The tool failed: ${(error as Error).message}`, "Tell the user the action could not be completed; do not retry with the same arguments.");
     return formatFailure(spec.name, failure, callId);
   }
+}
+
+function idempotencyKey(config: RunnableConfig, callId: string | undefined): string | undefined {
+  const thread = config.configurable?.thread_id;
+  if (!thread || !callId) return undefined;
+  const namespace = String(config.configurable?.checkpoint_ns ?? "");
+  return createHash("sha256").update(`${thread}\u0000${namespace}\u0000${callId}`).digest("hex");
 }
 
 function validationFailure(error: z.ZodError): ToolFailure {

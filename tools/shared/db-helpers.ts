@@ -33,19 +33,30 @@ export function noChange<T>(result: T): NoChange<T> {
  * Runs a write, destructive or egress tool's `change` and the `audit_log` insert for it in one transaction, so
  * both commit or both roll back, and returns the change's result. The audit row names the running tool
  * (`ctx.toolName`), the caller (`ctx.actor`), `args` and the result; a change that returns `noChange(result)`
- * writes no audit row. A `ToolError` thrown by `change` rolls everything back.
+ * writes no audit row. A `ToolError` thrown by `change` rolls everything back. With an idempotency key the
+ * result is also recorded in `tool_ledger`, and a repeated call returns it without changing anything again.
  * @example return auditedWrite(ctx, args, (db) => { db.sql.prepare("UPDATE ...").run(...); return { changed: true }; });
  */
 export function auditedWrite<T>(
-  ctx: Pick<ToolContext, "db" | "actor" | "toolName">,
+  ctx: Pick<ToolContext, "db" | "actor" | "toolName" | "idempotencyKey">,
   args: unknown,
   change: (db: CompanyDb) => T | NoChange<T>,
 ): T {
   return ctx.db.sql.transaction(() => {
+    // Exactly once: a call already made (a retry, or a resume after a crash) gets its recorded result back.
+    if (ctx.idempotencyKey) {
+      const recorded = ctx.db.sql.prepare("SELECT result FROM tool_ledger WHERE key = ?").pluck().get(ctx.idempotencyKey) as string | undefined;
+      if (recorded !== undefined) return JSON.parse(recorded) as T;
+    }
     const outcome = change(ctx.db);
-    if (outcome instanceof NoChange) return outcome.result;
-    writeAudit(ctx, args, outcome);
-    return outcome;
+    const result = outcome instanceof NoChange ? outcome.result : outcome;
+    if (!(outcome instanceof NoChange)) writeAudit(ctx, args, result);
+    if (ctx.idempotencyKey) {
+      ctx.db.sql
+        .prepare("INSERT INTO tool_ledger (key, tool, args, result, created_at) VALUES (?, ?, ?, ?, ?)")
+        .run(ctx.idempotencyKey, ctx.toolName, JSON.stringify(args ?? {}), JSON.stringify(result ?? null), new Date().toISOString());
+    }
+    return result;
   })();
 }
 
