@@ -16,6 +16,8 @@ function loadModel(): Promise<EmbeddingsModel> {
 }
 
 const BATCH = 32;
+/** Vectors kept in memory per instance; the oldest go first (a Map iterates in insertion order). */
+const MEMO_LIMIT = 20_000;
 
 export class UseLiteEmbeddings extends Embeddings {
   /** Vectors already computed in this process, by text: routing and tool scoring embed the same texts often. */
@@ -35,7 +37,12 @@ export class UseLiteEmbeddings extends Embeddings {
         batch.forEach((text, j) => this.memo.set(text, vectors[j]!));
       }
     }
-    return texts.map((t) => this.memo.get(t)!);
+    const result = texts.map((t) => this.memo.get(t)!);
+    for (const key of this.memo.keys()) {
+      if (this.memo.size <= MEMO_LIMIT) break;
+      this.memo.delete(key);
+    }
+    return result;
   }
 
   async embedQuery(text: string): Promise<number[]> {
