@@ -3,14 +3,35 @@
  * Progress (routing, tools, approvals) streams to stderr; answers, with tokens and cost, to stdout.
  * Approvals are asked on the terminal: approve (a), reject (r) or edit (e, then JSON arguments).
  */
-import readline from "node:readline/promises";
+import readline from "node:readline";
 import { stdin, stdout, stderr } from "node:process";
-import { createKeelApp, type KeelApp, type TurnResult } from "../graphs/app.js";
+import type { KeelApp, TurnResult } from "../graphs/app.js";
 import { describeModels, modelSettings } from "../src/models/provider.js";
 import { formatUsage } from "../src/cost/usage-tracker.js";
 import { formatProgress } from "./progress.js";
 import { KeelError } from "../src/errors.js";
 import { closeCompanyDbs } from "../src/db/index.js";
+
+/**
+ * Questions on the terminal, answered line by line. Reads through the interface's line iterator, which buffers,
+ * so answers piped in ahead of their questions (scripts, tests) are not lost as they are with `rl.question`.
+ */
+class Prompt {
+  private readonly lines: AsyncIterator<string>;
+  constructor(private readonly rl: readline.Interface) {
+    this.lines = rl[Symbol.asyncIterator]();
+  }
+  /** The next line; rejects when input is closed. */
+  async question(prompt: string): Promise<string> {
+    stderr.write(prompt);
+    const next = await this.lines.next();
+    if (next.done) throw new Error("input closed");
+    return next.value;
+  }
+  close(): void {
+    this.rl.close();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== "--");
@@ -19,9 +40,11 @@ async function main(argv: string[]): Promise<number> {
   const request = args.join(" ").trim();
   const settings = modelSettings();
   stderr.write(`${describeModels(settings)}\n`);
+  // Imported only now: building the graphs reads configuration, and a bad value must reach the error handler below.
+  const { createKeelApp } = await import("../graphs/app.js");
   const app = await createKeelApp();
   stderr.write(`Checkpoints: ${app.checkpoints}\n`);
-  const rl = readline.createInterface({ input: stdin, output: stderr, terminal: stdin.isTTY });
+  const rl = new Prompt(readline.createInterface({ input: stdin, output: stderr, terminal: stdin.isTTY }));
   try {
     if (request) {
       await handleTurn(app, rl, await app.run(request, { threadId, onProgress: (e) => stderr.write(formatProgress(e)) }));
@@ -35,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function interactive(app: KeelApp, rl: readline.Interface, initialThread?: string): Promise<number> {
+async function interactive(app: KeelApp, rl: Prompt, initialThread?: string): Promise<number> {
   stderr.write('Interactive session. Ask anything; "exit" or Ctrl-D quits.\n');
   let threadId = initialThread;
   for (;;) {
@@ -58,7 +81,7 @@ async function interactive(app: KeelApp, rl: readline.Interface, initialThread?:
   }
 }
 
-async function handleTurn(app: KeelApp, rl: readline.Interface, turn: TurnResult): Promise<void> {
+async function handleTurn(app: KeelApp, rl: Prompt, turn: TurnResult): Promise<void> {
   let current = turn;
   while (current.status === "needs_approval") {
     const approval = current.approvals[0]!;
@@ -74,7 +97,7 @@ async function handleTurn(app: KeelApp, rl: readline.Interface, turn: TurnResult
   stdout.write(`\n[thread ${current.threadId}] ${formatUsage(current.usage)}\n`);
 }
 
-async function askDecision(rl: readline.Interface, tool: string): Promise<unknown> {
+async function askDecision(rl: Prompt, tool: string): Promise<unknown> {
   let answer: string;
   try {
     answer = (await rl.question(`Approve ${tool}? [a]pprove / [r]eject / [e]dit: `)).trim().toLowerCase();
