@@ -23,7 +23,7 @@ export interface FusionOptions {
 }
 
 /** The default, chosen by measurement on the dev splits (see the README). */
-export const DEFAULT_FUSION: FusionOptions = { method: "weighted", denseWeight: 0.6, keywordWeight: 0.4 };
+export const DEFAULT_FUSION: FusionOptions = { method: "weighted", denseWeight: 0.4, keywordWeight: 0.6 };
 
 export interface FusionInput {
   /** Candidate positions to fuse (already filtered: only these can be ranked). */

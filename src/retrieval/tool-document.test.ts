@@ -94,20 +94,26 @@ describe("texts", () => {
     expect(nameWords(name)).toBe(words);
   });
 
-  it("embeds name words, description and parameters as one text, and each example as its own", () => {
+  it("embeds 'name words: description' as one text and each example as its own", () => {
     const doc = toolDocumentFromTool(keelTool);
     const texts = embeddingTexts(doc);
-    expect(texts).toHaveLength(3);
-    expect(texts[0]).toBe(mainText(doc));
-    expect(texts[0]).toMatch(/^issue refund: Refunds a successful payment/);
-    expect(texts[0]).toContain("payment id (Payment id, e.g. PAY-31043)");
-    expect(texts[0]).toContain("amount usd (Amount to refund; omit for the full amount)");
-    expect(texts.slice(1)).toEqual(["Refund PAY-31043", "Give the money back"]);
+    expect(texts).toEqual([
+      "issue refund: Refunds a successful payment to the customer's original payment method.",
+      "Refund PAY-31043",
+      "Give the money back",
+    ]);
+  });
+
+  it("mainText adds parameter names and descriptions", () => {
+    const text = mainText(toolDocumentFromTool(keelTool));
+    expect(text).toMatch(/^issue refund: Refunds a successful payment/);
+    expect(text).toContain("payment id (Payment id, e.g. PAY-31043)");
+    expect(text).toContain("amount usd (Amount to refund; omit for the full amount)");
   });
 
   it("clips very long descriptions in the embedded text", () => {
-    const text = mainText({ name: "x", description: "word ".repeat(1000) });
-    expect(text.length).toBeLessThan(700);
+    expect(mainText({ name: "x", description: "word ".repeat(1000) }).length).toBeLessThan(700);
+    expect(embeddingTexts({ name: "x", description: "word ".repeat(1000) })[0]!.length).toBeLessThan(700);
   });
 
   it("gives BM25 the parameters with their enum values and the examples", () => {

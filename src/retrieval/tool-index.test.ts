@@ -132,8 +132,25 @@ describe("ToolIndex.select", () => {
     const index = await build();
     const selection = await index.select(query, { k: 3, noToolThreshold: 0.3, alwaysInclude: ["search_policies"] });
     expect(selection.noTool).toBe(noTool);
+    expect(selection.best < 0.3).toBe(noTool);
     if (noTool) expect(selection.tools.map((t) => t.name)).toEqual(["search_policies"]);
     else expect(selection.tools[0]!.name).toBe("issue_refund");
+  });
+
+  it.each([
+    ["First refund the customer's payment for the invoice. Then track the parcel with the carrier, please.", ["issue_refund", "track_shipment"]],
+    ["Cancel the order that has not shipped; also page the on-call engineer of the service.", ["cancel_order", "page_oncall"]],
+  ])("a multi-task request gets a tool per task into the top k: %j", async (query, expected) => {
+    const index = await build();
+    const { tools } = await index.select(query, { k: 3 });
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(expected));
+  });
+
+  it("splitQueries: false ranks a multi-task request whole", async () => {
+    const embeddings = new WordEmbeddings();
+    const index = await ToolIndex.build(catalog, { embeddings, splitQueries: false });
+    await index.select("First refund the customer's payment for the invoice. Then track the parcel with the carrier, please.");
+    expect(embeddings.queryCalls).toBe(1);
   });
 
   it("examples are their own vectors: a request phrased like an example finds its tool", async () => {

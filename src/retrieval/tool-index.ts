@@ -9,6 +9,7 @@
  *   vector). Searches go through `store.search(namespace, { query, filter, limit })`.
  * - Keyword half: BM25F over name, description, parameters and examples (`bm25.ts`).
  * - Fusion (`fusion.ts`): weighted sum of cosine and scaled BM25; see the README for the measurements.
+ * - Multi-task requests (`query-split.ts`) are ranked whole and per task, and the rankings interleaved.
  *
  * Guarantees:
  * - Filtering happens before ranking: a tool outside `allowed` (the agent's scope, the tenant's grants) is
@@ -23,6 +24,7 @@ import { createHash } from "node:crypto";
 import { Bm25Index, type Bm25Options } from "./bm25.js";
 import { DEFAULT_FUSION, fuse, type FusionOptions, type Fused } from "./fusion.js";
 import { embeddingTexts, keywordFields, validateCatalog, type ToolDocument } from "./tool-document.js";
+import { interleave, splitQuery } from "./query-split.js";
 import { retrievalEmbeddings } from "./embeddings.js";
 import { CachedEmbeddings } from "./embedding-cache.js";
 
@@ -41,7 +43,7 @@ export function toolStoreIndex(embeddings: Embeddings, dims: number) {
 export type KeywordField = "name" | "description" | "parameters" | "examples";
 
 /** BM25F field weights, chosen on the dev splits (see the README). */
-export const DEFAULT_FIELD_WEIGHTS: Record<KeywordField, number> = { name: 2, description: 1, parameters: 0.5, examples: 1 };
+export const DEFAULT_FIELD_WEIGHTS: Record<KeywordField, number> = { name: 2, description: 1, parameters: 1, examples: 1 };
 
 export interface BuildProgress {
   phase: "embed" | "store";
@@ -52,7 +54,10 @@ export interface BuildProgress {
 export interface ToolIndexOptions {
   /** Store for the vectors. Pass one built with `toolStoreIndex(...)`. @default a new InMemoryStore */
   store?: BaseStore;
-  /** Embedding model (used when the index creates its store). @default `retrievalEmbeddings().embeddings` */
+  /**
+   * Embedding model. Used to fill the store the index creates; with your own `store`, pass the embeddings behind
+   * its index (query vectors are then embedded in batches). @default `retrievalEmbeddings().embeddings`
+   */
   embeddings?: Embeddings;
   /** Namespace of the items. @default ["keel", "tools", <hash of the catalogue>] */
   namespace?: string[];
@@ -63,6 +68,8 @@ export interface ToolIndexOptions {
   bm25?: Bm25Options;
   /** Dense results fetched per query; candidates beyond get the lowest fetched score. @default 256 */
   denseCandidates?: number;
+  /** Rank the task parts of a multi-task request separately (`query-split.ts`). @default true */
+  splitQueries?: boolean;
   /** Texts embedded per tool. @default `embeddingTexts` */
   texts?: (doc: ToolDocument) => string[];
   /** Where the one-time fallback warning goes. @default console.warn */
@@ -92,6 +99,8 @@ export interface SelectedTool {
 
 export interface Selection {
   tools: SelectedTool[];
+  /** The best fused score of the request (of any of its task parts): what `noToolThreshold` is compared with. */
+  best: number;
   /** True when the best score was below the no-tool threshold. */
   noTool: boolean;
   /** Set when dense retrieval failed and BM25 ranked alone. */
@@ -107,13 +116,24 @@ export interface RawScores {
   fallback?: "keyword";
 }
 
-const DENSE_QUERY_MAX_CHARS = 2000;
+interface Scope {
+  candidates: number[];
+  permitted: Uint8Array;
+  filtered: boolean;
+}
 
 /**
- * A no-tool threshold for the default fusion and USE-Lite, calibrated on the dev splits (see the README).
- * Another embedding model or fusion needs its own.
+ * Longest query text the dense half embeds (its end: in a chat history the latest turn matters most). The
+ * model's cost grows with length; on BFCL's dev split clipping at 600 characters left recall unchanged.
  */
-export const RECOMMENDED_NO_TOOL_THRESHOLD = 0.3;
+const DENSE_QUERY_MAX_CHARS = 600;
+
+/**
+ * A no-tool threshold for the default fusion and USE-Lite: on BFCL's dev split, the highest that wrongly
+ * flags at most about 2% of the requests that need a tool (see the README for what it catches). Another
+ * embedding model or fusion needs its own. `select` applies no threshold unless given one.
+ */
+export const RECOMMENDED_NO_TOOL_THRESHOLD = 0.24;
 
 export class ToolIndex {
   private readonly byName: Map<string, number>;
@@ -147,7 +167,9 @@ export class ToolIndex {
 
     let store = options.store;
     let denseReady = true;
-    let queryEmbeddings: Embeddings | undefined;
+    // With your own store, `embeddings` (if given) should be the model behind the store's index: it is then
+    // used to embed a multi-task request's parts in one batch (`prepare`).
+    let queryEmbeddings: Embeddings | undefined = options.embeddings;
     if (!store) {
       // Embed here (in chunks, for progress) and hand the vectors to the store through a memo, so the store's
       // own embedding call costs nothing.
@@ -215,33 +237,54 @@ export class ToolIndex {
    */
   async select(query: string, options: SelectOptions = {}): Promise<Selection> {
     const k = options.k ?? 5;
-    const raw = await this.rawScores(query, options.allowed);
-    const ranked = fuse(raw, this.options.fusion ?? DEFAULT_FUSION);
-    const allowedSet = new Set(raw.candidates);
+    const { ranked, candidates, best, fallback } = await this.rank(query, options.allowed);
+    const allowedSet = new Set(candidates);
     const always = (options.alwaysInclude ?? [])
       .map((name) => this.byName.get(name))
       .filter((i): i is number => i !== undefined && allowedSet.has(i));
-    const best = ranked[0]?.score ?? 0;
     // The threshold is calibrated on fused scores; keyword-only scores live on another scale, and a fallback
     // must not leave the agent without tools.
-    const noTool = !raw.fallback && options.noToolThreshold !== undefined && best < options.noToolThreshold;
-    let top = noTool ? [] : ranked.slice(0, k);
-    if (raw.fallback && top.every((t) => t.keyword === 0)) top = ranked.slice(0, k); // catalogue order
+    const noTool = !fallback && options.noToolThreshold !== undefined && best < options.noToolThreshold;
+    const top = noTool ? [] : ranked.slice(0, k);
     const chosen = new Map(top.map((t) => [t.index, t]));
     const byIndex = new Map(ranked.map((t) => [t.index, t]));
     for (const i of always) if (!chosen.has(i)) chosen.set(i, byIndex.get(i)!);
     return {
       tools: [...chosen.values()].map((t) => this.toSelected(t)),
+      best,
       noTool,
-      ...(raw.fallback ? { fallback: raw.fallback } : {}),
+      ...(fallback ? { fallback } : {}),
     };
   }
 
   /** The same ranking as `select`, for a `search_tools` tool: more results, no threshold, no always-include. */
   async search(query: string, options: { k?: number; allowed?: (doc: ToolDocument) => boolean } = {}): Promise<Selection> {
-    const raw = await this.rawScores(query, options.allowed);
-    const ranked = fuse(raw, this.options.fusion ?? DEFAULT_FUSION).slice(0, options.k ?? 10);
-    return { tools: ranked.map((t) => this.toSelected(t)), noTool: false, ...(raw.fallback ? { fallback: raw.fallback } : {}) };
+    const { ranked, best, fallback } = await this.rank(query, options.allowed);
+    return { tools: ranked.slice(0, options.k ?? 10).map((t) => this.toSelected(t)), best, noTool: false, ...(fallback ? { fallback } : {}) };
+  }
+
+  /**
+   * Every allowed tool, best first. A multi-task request (`splitQuery`) is ranked whole and per task part, and
+   * the rankings are interleaved (the whole request's two best, each part's best, then each part's second,
+   * ...), so every task gets a tool into the top k. `best` is the highest fused score of any of those rankings.
+   */
+  private async rank(query: string, allowed?: (doc: ToolDocument) => boolean): Promise<{ ranked: Fused[]; candidates: number[]; best: number; fallback?: "keyword" }> {
+    const scope = this.scope(allowed);
+    const fusion = this.options.fusion ?? DEFAULT_FUSION;
+    const parts = this.options.splitQueries === false ? [] : splitQuery(query);
+    if (parts.length > 0) await this.prepare([query, ...parts]);
+    const lists: Fused[][] = [];
+    let fallback: "keyword" | undefined;
+    for (const text of [query, ...parts]) {
+      const raw = await this.scoreText(text, scope);
+      if (raw.fallback) fallback = raw.fallback;
+      lists.push(fuse(raw, fusion));
+    }
+    // The whole request keeps its two best first: on the dev splits this protected single-intent requests
+    // written in several sentences, at no cost to multi-task ones.
+    const ranked = lists.length === 1 ? lists[0]! : interleave([lists[0]!.slice(0, 2), ...lists.slice(1), lists[0]!.slice(2)], (f) => String(f.index), scope.candidates.length);
+    const best = Math.max(0, ...lists.map((l) => l[0]?.score ?? 0));
+    return { ranked, candidates: scope.candidates, best, ...(fallback ? { fallback } : {}) };
   }
 
   /**
@@ -257,8 +300,12 @@ export class ToolIndex {
     }
   }
 
-  /** Per-tool dense and keyword scores of the allowed tools, before fusion. */
-  async rawScores(query: string, allowed?: (doc: ToolDocument) => boolean): Promise<RawScores> {
+  /** Per-tool dense and keyword scores of the allowed tools for one text, before fusion (no query splitting). */
+  rawScores(query: string, allowed?: (doc: ToolDocument) => boolean): Promise<RawScores> {
+    return this.scoreText(query, this.scope(allowed));
+  }
+
+  private scope(allowed?: (doc: ToolDocument) => boolean): Scope {
     const candidates: number[] = [];
     const permitted = new Uint8Array(this.docs.length);
     this.docs.forEach((doc, i) => {
@@ -267,12 +314,17 @@ export class ToolIndex {
         permitted[i] = 1;
       }
     });
-    const keyword = this.bm25.scores(query, allowed ? (i) => permitted[i] === 1 : undefined);
+    return { candidates, permitted, filtered: candidates.length < this.docs.length };
+  }
+
+  private async scoreText(query: string, scope: Scope): Promise<RawScores> {
+    const { candidates, permitted, filtered } = scope;
+    const keyword = this.bm25.scores(query, filtered ? (i) => permitted[i] === 1 : undefined);
     const keywordCeiling = this.bm25.ceiling(query);
     if (candidates.length === 0) return { candidates, keyword, keywordCeiling };
     if (!this.denseReady) return { candidates, keyword, keywordCeiling, fallback: "keyword" };
     try {
-      const dense = await this.denseScores(query, candidates, allowed !== undefined && candidates.length < this.docs.length);
+      const dense = await this.denseScores(query, candidates, filtered);
       return { candidates, dense, keyword, keywordCeiling };
     } catch (error) {
       if (!this.warned) {
