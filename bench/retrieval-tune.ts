@@ -69,13 +69,13 @@ async function rawScores(data: BenchDataset, queries: BenchQuery[], texts: Texts
   return out;
 }
 
-type Strategy = "none" | "interleave" | "interleave2" | "partsFirst" | "max";
+type Strategy = "none" | "interleave" | "interleave2" | "interleave2kw" | "partsFirst" | "max";
 
 function evaluate(data: BenchDataset, raws: Raw[], bm25: Bm25Index<KeywordField>, fusion: FusionOptions, strategy: Strategy = "none", threshold = -1) {
   const candidates = data.catalog.map((_, i) => i);
   const outcomes: QueryOutcome[] = raws.map(({ q, texts, dense }) => {
     const lists = (strategy === "none" ? texts.slice(0, 1) : texts).map((t, j) =>
-      fuse({ candidates, dense: dense[j]!, keyword: bm25.scores(t), keywordCeiling: bm25.ceiling(t) }, fusion).slice(0, 20),
+      fuse({ candidates, dense: strategy === "interleave2kw" && j > 0 ? undefined : dense[j]!, keyword: bm25.scores(t), keywordCeiling: bm25.ceiling(t) }, fusion).slice(0, 20),
     );
     let ranked: Fused[];
     if (strategy === "max") {
@@ -84,7 +84,7 @@ function evaluate(data: BenchDataset, raws: Raw[], bm25: Bm25Index<KeywordField>
       ranked = [...best.values()].sort((a, b) => b.score - a.score);
     } else if (strategy === "partsFirst" && lists.length > 1) {
       ranked = interleave([...lists.slice(1), lists[0]!], (f) => String(f.index), 20);
-    } else if (strategy === "interleave2" && lists.length > 1) {
+    } else if ((strategy === "interleave2" || strategy === "interleave2kw") && lists.length > 1) {
       ranked = interleave([lists[0]!.slice(0, 2), ...lists.slice(1), lists[0]!.slice(2)], (f) => String(f.index), 20);
     } else ranked = interleave(lists, (f) => String(f.index), 20);
     const best = Math.max(...lists.map((l) => l[0]?.score ?? 0));
@@ -165,7 +165,7 @@ async function main(argv: string[]) {
       for (const k of [10, 60]) console.log(line(`[${rep}] rrf k=${k} dense 0.5`, evaluate(data, raws, bm25, { method: "rrf", rrfK: k, denseWeight: 0.5, keywordWeight: 0.5 })));
       const base: FusionOptions = { ...DEFAULT_FUSION };
       if (process.env.TUNE_SPLIT) {
-        for (const s of ["none", "interleave", "interleave2", "partsFirst", "max"] as Strategy[]) console.log(line(`[${rep}] split ${s}`, evaluate(data, raws, bm25, base, s)));
+        for (const s of ["none", "interleave2", "interleave2kw"] as Strategy[]) console.log(line(`[${rep}] split ${s}`, evaluate(data, raws, bm25, base, s)));
       }
       if (process.env.TUNE_FIELDS) {
         for (const weights of [

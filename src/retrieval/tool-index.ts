@@ -272,7 +272,8 @@ export class ToolIndex {
     const scope = this.scope(allowed);
     const fusion = this.options.fusion ?? DEFAULT_FUSION;
     const parts = this.options.splitQueries === false ? [] : splitQuery(query);
-    if (parts.length > 0) await this.prepare([query, ...parts]);
+    // The parts in one batch (the model pads a batch to its longest text, so not with the whole request).
+    if (parts.length > 0) await Promise.all([this.prepare([query]), this.prepare(parts)]);
     const lists: Fused[][] = [];
     let fallback: "keyword" | undefined;
     for (const text of [query, ...parts]) {
