@@ -50,8 +50,20 @@ export function capabilityManifest(env: NodeJS.ProcessEnv = process.env): Capabi
   return manifest;
 }
 
-/** The tenant a run acts for: `configurable.tenant_id`, else the default tenant. */
+/** Stands for a caller authenticated without a tenant: no manifest entry has it, so it is refused everything. */
+export const NO_TENANT = "(no tenant)";
+
+/**
+ * The tenant a run acts for. On the server, the authenticated user's (`configurable.langgraph_auth_user`, set
+ * by the LangGraph server from src/auth) always wins, so a caller cannot pick another tenant through its run
+ * configuration; in-process callers (CLI, `createKeelApp`) use `configurable.tenant_id`, else the default tenant.
+ */
 export function tenantOf(configurable: Record<string, unknown> | undefined): string {
+  const authUser = configurable?.langgraph_auth_user;
+  if (authUser && typeof authUser === "object") {
+    const authTenant = (authUser as { tenant_id?: unknown }).tenant_id;
+    return typeof authTenant === "string" && authTenant ? authTenant : NO_TENANT;
+  }
   const tenant = configurable?.tenant_id;
   return typeof tenant === "string" && tenant ? tenant : DEFAULT_TENANT;
 }
