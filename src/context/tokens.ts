@@ -1,0 +1,60 @@
+/**
+ * Token accounting of a whole model call, as the provider receives it: the system message, every message, and
+ * the JSON schema of every tool bound to the call (including the structured-response tool of `toolStrategy`).
+ * Counted with js-tiktoken through `countPromptTokens` (src/cost/tokens.ts), the same count the offline model
+ * reports as its input tokens, so a test can check one against the other.
+ */
+import { getEncoding, type Tiktoken } from "js-tiktoken";
+import type { BaseMessage } from "@langchain/core/messages";
+import { isStructuredTool } from "@langchain/core/tools";
+import { toJsonSchema } from "@langchain/core/utils/json_schema";
+import { countPromptTokens } from "../cost/tokens.js";
+
+let encoder: Tiktoken | undefined;
+const encoding = () => (encoder ??= getEncoding("cl100k_base"));
+
+/** The text cut to at most `maxTokens` tokens (whole tokens, with "…" when cut). */
+export function truncateToTokens(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return "";
+  const tokens = encoding().encode(text);
+  if (tokens.length <= maxTokens) return text;
+  return `${encoding().decode(tokens.slice(0, Math.max(0, maxTokens - 1)))}…`;
+}
+
+/** The schema of a bound tool in the shape providers receive (and the offline model counts): name, description, parameters. */
+export interface ToolSchema {
+  name: string;
+  description: string;
+  parameters: unknown;
+}
+
+/**
+ * Schemas of everything bound to a model call: the request's tools plus the tools of a `toolStrategy`
+ * response format (langchain binds those after every `wrapModelCall`, so middleware never sees them in `tools`).
+ */
+export function boundToolSchemas(tools: readonly unknown[], responseFormat?: unknown): ToolSchema[] {
+  const schemas = tools.map(toolSchema);
+  const strategies = Array.isArray(responseFormat) ? responseFormat : responseFormat ? [responseFormat] : [];
+  for (const strategy of strategies) {
+    const fn = (strategy as { tool?: { function?: { name: string; description?: string; parameters?: unknown } } }).tool?.function;
+    if (fn) schemas.push({ name: fn.name, description: fn.description ?? "", parameters: fn.parameters ?? {} });
+  }
+  return schemas;
+}
+
+function toolSchema(tool: unknown): ToolSchema {
+  if (isStructuredTool(tool as never)) {
+    const t = tool as { name: string; description: string; schema: unknown };
+    return { name: t.name, description: t.description, parameters: toJsonSchema(t.schema as never) };
+  }
+  const fn = (tool as { function?: { name: string; description?: string; parameters?: unknown } }).function;
+  if (fn) return { name: fn.name, description: fn.description ?? "", parameters: fn.parameters ?? {} };
+  const plain = tool as { name?: string; description?: string; schema?: unknown };
+  return { name: plain.name ?? "tool", description: plain.description ?? "", parameters: plain.schema ? toJsonSchema(plain.schema as never) : {} };
+}
+
+/** Tokens of a model call: system message (when non-empty, as langchain sends it), messages and tool schemas. */
+export function callTokens(system: BaseMessage | undefined, messages: BaseMessage[], toolSchemas: unknown[] = []): number {
+  const withSystem = system && system.text !== "" ? [system, ...messages] : messages;
+  return countPromptTokens(withSystem, toolSchemas);
+}
