@@ -18,6 +18,9 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { companyDb, type CompanyDb } from "../db/index.js";
 import { ToolError, toolFailure, toolSuccess, type ToolFailure } from "./tool-result.js";
+import { runToolResiliently } from "../reliability/tool-policy.js";
+import { isOpenBreaker } from "../reliability/policy.js";
+import { isTransientError } from "../reliability/transient.js";
 
 export const DOMAINS = ["support", "incidents", "finance", "shipping", "reports"] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -123,13 +126,18 @@ async function runSafely<S extends z.ZodObject>(spec: ToolSpec<S>, input: z.infe
       toolName: spec.name,
       idempotencyKey: idempotencyKey(config, callId),
     };
-    const data = await spec.run(input, ctx);
+    // Timeout, retries of transient failures and the tool's breaker (src/reliability/tool-policy.ts).
+    const data = await runToolResiliently({ ...spec.metadata, name: spec.name, idempotencyKey: ctx.idempotencyKey }, () => spec.run(input, ctx));
     return toolSuccess(data);
   } catch (error) {
     const failure =
       error instanceof ToolError
         ? toolFailure(error.code, error.message, error.nextStep, error.field)
-        : toolFailure("internal_error", `The tool failed: ${(error as Error).message}`, "Tell the user the action could not be completed; do not retry with the same arguments.");
+        : isOpenBreaker(error)
+          ? toolFailure("unavailable", `${spec.name} is failing repeatedly and is paused (circuit breaker open).`, "Tell the user this action is temporarily unavailable and to try again in a minute; do not retry now.")
+          : isTransientError(error)
+            ? toolFailure("unavailable", `${spec.name} failed after retries: ${(error as Error).message}`, "Tell the user the action could not be completed right now and may be retried later.")
+            : toolFailure("internal_error", `The tool failed: ${(error as Error).message}`, "Tell the user the action could not be completed; do not retry with the same arguments.");
     return formatFailure(spec.name, failure, callId);
   }
 }

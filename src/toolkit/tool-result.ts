@@ -13,7 +13,7 @@ export interface ToolFailure {
   ok: false;
   error: {
     /** Machine-readable cause. @example "not_found" */
-    code: "invalid_arguments" | "not_found" | "invalid_state" | "forbidden" | "internal_error";
+    code: "invalid_arguments" | "not_found" | "invalid_state" | "forbidden" | "internal_error" | "unavailable";
     /** The argument at fault, when there is one. @example "customer_id" */
     field?: string;
     message: string;
