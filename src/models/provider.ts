@@ -14,6 +14,7 @@ import { ChatOpenAI } from "@langchain/openai";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { OfflineChatModel, OFFLINE_MODEL_NAME } from "./offline/offline-chat-model.js";
 import { ConfigurationError } from "../errors.js";
+import { withCostControls } from "../cost/model-controls.js";
 
 export const MODEL_TIERS = ["fast", "strong"] as const;
 export type ModelTier = (typeof MODEL_TIERS)[number];
@@ -80,8 +81,12 @@ export function tierFor(agent: string, fallback: ModelTier, settings = modelSett
   return settings.agentTiers[agent] ?? fallback;
 }
 
-/** A chat model of the given tier under the current settings. */
+/** A chat model of the given tier under the current settings, with the exact cache and the cost governor. */
 export function chatModel(tier: ModelTier, settings: ModelSettings = modelSettings()): BaseChatModel {
+  return withCostControls(bareChatModel(tier, settings), settings.provider === "offline" ? OFFLINE_MODEL_NAME : settings.models[tier]);
+}
+
+function bareChatModel(tier: ModelTier, settings: ModelSettings): BaseChatModel {
   if (settings.provider === "offline") return new OfflineChatModel({});
   return new ChatOpenAI({
     model: settings.models[tier],
