@@ -4,6 +4,7 @@
  */
 import { getEncoding, type Tiktoken } from "js-tiktoken";
 import type { BaseMessage } from "@langchain/core/messages";
+import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 
 let encoder: Tiktoken | undefined;
 
@@ -23,4 +24,27 @@ export function countPromptTokens(messages: BaseMessage[], toolSchemas: unknown[
   }
   if (toolSchemas.length > 0) total += countTokens(JSON.stringify(toolSchemas));
   return total;
+}
+
+/**
+ * Bound tools as provider-neutral JSON schemas ({type:"function", function:{name, description, parameters}}),
+ * whatever form they were bound in (LangChain tools, OpenAI dicts): what a call's estimate and cache key count.
+ */
+export function normalizedToolSchemas(tools: readonly unknown[] | undefined): unknown[] {
+  return (tools ?? []).map((tool) => {
+    try {
+      return convertToOpenAITool(tool as Parameters<typeof convertToOpenAITool>[0]);
+    } catch {
+      const t = tool as { name?: string; description?: string };
+      return { type: "function", function: { name: t.name ?? "tool", description: t.description ?? "" } };
+    }
+  });
+}
+
+/** Output tokens of a model reply: its text plus the JSON of its tool calls (the tiktoken fallback). */
+export function countReplyTokens(message: BaseMessage | undefined): number {
+  if (!message) return 0;
+  const text = typeof message.content === "string" ? message.content : JSON.stringify(message.content);
+  const calls = (message as { tool_calls?: unknown[] }).tool_calls;
+  return countTokens(text) + (calls?.length ? countTokens(JSON.stringify(calls)) : 0);
 }
