@@ -14,8 +14,10 @@ import { untrustedContentMiddleware } from "../../src/guardrails/untrusted-conte
 import { SPOTLIGHT_RULE } from "../../src/guardrails/spotlight.js";
 import { outputRepairMiddleware } from "../../src/guardrails/output-repair.js";
 import { piiRedactionMiddleware } from "../../src/guardrails/pii-redaction.js";
+import { tenantPolicyMiddleware } from "../../src/tenancy/tenant-policy-middleware.js";
 import { TaskResultSchema } from "./task-result.js";
 import { toolSelectionMiddleware } from "../../src/tool-selection/middleware.js";
+import { contextBudgetMiddleware } from "../../src/context/middleware.js";
 import { searchToolsTool } from "../../src/tool-selection/search-tools.js";
 import { appToolIndex } from "./tool-index.js";
 import type { TaskAgentName } from "../meta/directory.js";
@@ -52,15 +54,21 @@ export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions =
   const { extraTools = [], model, checkpointer } = options;
   const scope = [...spec.tools, ...extraTools];
   const tools: KeelTool[] = [...scope, searchToolsTool(spec.name, scope.map((t) => t.name), appToolIndex)];
+  const systemPrompt = `${spec.instructions.trim()}\n${SHARED_RULES}`;
   return createAgent({
     name: spec.name,
     model: model ?? chatModel(tierFor(spec.name, spec.defaultTier)),
     tools,
-    systemPrompt: `${spec.instructions.trim()}\n${SHARED_RULES}`,
+    systemPrompt,
     responseFormat: toolStrategy(TaskResultSchema),
     ...(checkpointer ? { checkpointer } : {}),
-    // Selection binds the tools; approvals pause risky calls; least privilege refuses forbidden ones at execution.
-    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), piiRedactionMiddleware(), untrustedContentMiddleware(spec.name), outputRepairMiddleware("task_result")],
+    // Selection binds the tools; approvals pause risky calls; least privilege refuses forbidden ones at execution;
+    // the tenant policy applies the caller's model tier and rate limits (tools, tokens).
+    middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), tenantPolicyMiddleware(spec.name, { agentTier: tierFor(spec.name, spec.defaultTier), fixedModel: model !== undefined }), piiRedactionMiddleware(), untrustedContentMiddleware(spec.name), outputRepairMiddleware("task_result"),
+      // Context budget last: its wrapModelCall is then the innermost and measures exactly what is sent (the tools
+      // selection bound, redacted and spotlighted messages, repair turns). Selection need not run after it: it
+      // ranks by the goal and latest request, which compaction pins.
+      contextBudgetMiddleware({ agent: spec.name, systemPrompt, tools })],
   });
 }
 
