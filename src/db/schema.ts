@@ -245,6 +245,27 @@ CREATE INDEX IF NOT EXISTS idx_spend_request ON model_spend(request_id);
 CREATE INDEX IF NOT EXISTS idx_spend_thread  ON model_spend(thread_id);
 CREATE INDEX IF NOT EXISTS idx_spend_tenant  ON model_spend(tenant_id, created_at);
 
+-- Human feedback: every approve, edit and reject of an approval, with what was proposed, what was approved and
+-- the difference between them (src/observability/feedback.ts); also sent to LangSmith when tracing is on.
+CREATE TABLE IF NOT EXISTS approval_feedback (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  thread_id     TEXT NOT NULL,
+  run_id        TEXT,                              -- root run of the turn that asked (LangSmith run id)
+  interrupt_id  TEXT NOT NULL,
+  kind          TEXT NOT NULL CHECK (kind IN ('action','review')),
+  tool          TEXT NOT NULL,
+  decision      TEXT NOT NULL CHECK (decision IN ('approve','edit','reject')),
+  proposed_args TEXT NOT NULL,                     -- JSON
+  approved_args TEXT,                              -- JSON; NULL when rejected
+  diff          TEXT NOT NULL,                     -- JSON: [{path, op, before?, after?}]
+  reason        TEXT,
+  user_id       TEXT,
+  tenant_id     TEXT,
+  sent_to_langsmith INTEGER NOT NULL DEFAULT 0,
+  created_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_feedback_thread ON approval_feedback(thread_id);
+
 CREATE INDEX IF NOT EXISTS idx_tickets_customer   ON tickets(customer_id);
 CREATE INDEX IF NOT EXISTS idx_ticket_msgs_ticket ON ticket_messages(ticket_id);
 CREATE INDEX IF NOT EXISTS idx_invoices_customer  ON invoices(customer_id);
