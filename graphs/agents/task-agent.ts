@@ -15,6 +15,7 @@ import { SPOTLIGHT_RULE } from "../../src/guardrails/spotlight.js";
 import { outputRepairMiddleware } from "../../src/guardrails/output-repair.js";
 import { piiRedactionMiddleware } from "../../src/guardrails/pii-redaction.js";
 import { tenantPolicyMiddleware } from "../../src/tenancy/tenant-policy-middleware.js";
+import { modelReliabilityMiddleware } from "../../src/reliability/model-chain.js";
 import { TaskResultSchema } from "./task-result.js";
 import { toolSelectionMiddleware } from "../../src/tool-selection/middleware.js";
 import { contextBudgetMiddleware } from "../../src/context/middleware.js";
@@ -68,7 +69,10 @@ export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions =
       // Context budget last: its wrapModelCall is then the innermost and measures exactly what is sent (the tools
       // selection bound, redacted and spotlighted messages, repair turns). Selection need not run after it: it
       // ranks by the goal and latest request, which compaction pins.
-      contextBudgetMiddleware({ agent: spec.name, systemPrompt, tools })],
+      contextBudgetMiddleware({ agent: spec.name, systemPrompt, tools }),
+      // Model reliability innermost of all: a retry or fallback re-sends exactly the prepared request, and only
+      // the model changes (retries with Retry-After, per-model breakers, KEEL_MODEL_FALLBACKS).
+      modelReliabilityMiddleware(tierFor(spec.name, spec.defaultTier))],
   });
 }
 
