@@ -13,7 +13,10 @@
 import { Annotation, END, MessagesAnnotation, Send, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { restoreForUser } from "../../src/guardrails/pii-redaction.js";
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
-import { chatModel, tierFor } from "../../src/models/provider.js";
+import { chatModelChain, tierFor } from "../../src/models/provider.js";
+import { runModelChain } from "../../src/reliability/model-chain.js";
+import { isTransientError } from "../../src/reliability/transient.js";
+import { reliabilitySettings } from "../../src/reliability/settings.js";
 import { textOf } from "../../src/models/offline/planner.js";
 import { validateRequest } from "../../src/app/request.js";
 import { TASK_AGENTS, type RouteName, type TaskAgentName } from "./directory.js";
@@ -54,7 +57,8 @@ async function route(state: MetaStateType) {
   // A reply to a clarifying question is routed together with the request it clarifies.
   const request = state.pendingClarification ? `${state.pendingClarification}\n${latest}` : latest;
   const [decision, screening] = await Promise.all([
-    decideRoute(chatModel(tierFor("meta", "fast")), request),
+    // Retries, breaker and fallback models as in the agents (src/reliability/model-chain.ts).
+    runModelChain(chatModelChain(tierFor("meta", "fast")), (model) => decideRoute(model, request)),
     injectionDetector().then((d) => d.scan(latest, { source: "user" })),
   ]);
   if (screening.verdict !== "clean") {
@@ -122,12 +126,19 @@ function latestHumanText(messages: BaseMessage[]): string {
   return human ? textOf(human) : "";
 }
 
+/** LangGraph's node retry for transient failures (rate limits, timeouts, a busy database), with KEEL_RETRY_* settings. */
+function transientRetryPolicy() {
+  const settings = reliabilitySettings();
+  return { maxAttempts: settings.retryAttempts, initialInterval: settings.retryBaseMs, maxInterval: settings.retryMaxMs, backoffFactor: 2, jitter: true, retryOn: isTransientError, logWarning: false };
+}
+
 /** @param agents the task agents to route to; the Studio build uses the default ones. */
 export function buildMetaGraph(agents: TaskAgents = TASK_AGENT_GRAPHS) {
   const builder = new StateGraph(MetaState)
     .addNode("route", route)
     .addNode("clarify", clarify)
-    .addNode("weekly_brief", weeklyBriefNode)
+    // The workflow's one model call and its figures are retried as a whole on transient failures.
+    .addNode("weekly_brief", weeklyBriefNode, { retryPolicy: transientRetryPolicy() })
     .addNode("review", review)
     .addNode("merge", merge);
   for (const name of TASK_AGENTS) builder.addNode(name, taskAgentNode(name, agents[name]), { subgraphs: [agents[name]] } as never);

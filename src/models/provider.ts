@@ -8,7 +8,13 @@
  * - `KEEL_MODEL_PROVIDER`: `openai` | `offline`; default: `openai` when a key or base URL is set.
  * - `KEEL_MODEL_FAST`, `KEEL_MODEL_STRONG`: model names. @example KEEL_MODEL_FAST=llama3.1:8b
  * - `KEEL_AGENT_TIERS`: per-agent tiers. @example KEEL_AGENT_TIERS=meta=fast,finance=strong
- * - `KEEL_MODEL_TIMEOUT_MS`: per-call timeout for real providers (default 60000).
+ * - `KEEL_MODEL_TIMEOUT_MS`: timeout of one model call attempt (default 60000). @example KEEL_MODEL_TIMEOUT_MS=20000
+ * - `KEEL_MODEL_FALLBACKS`: the models tried, in order, when a tier's model keeps failing or its breaker is open:
+ *   `fast`, `strong`, `offline` (the built-in stand-in) or `<model>@<base URL>` (another OpenAI-compatible
+ *   provider, keyed by `KEEL_FALLBACK_API_KEY` or `OPENAI_API_KEY`). Default: the other tier. `none` turns it off.
+ *   @example KEEL_MODEL_FALLBACKS=fast,llama3.1:8b@http://127.0.0.1:11434/v1
+ *
+ * Retries, breakers and fallbacks live in src/reliability/ (one layer): the OpenAI client's own retry is off.
  */
 import { ChatOpenAI } from "@langchain/openai";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
@@ -27,7 +33,14 @@ export interface ModelSettings {
   /** Tier per agent name; agents not listed use their default. */
   agentTiers: Record<string, ModelTier>;
   timeoutMs: number;
+  /** `KEEL_MODEL_FALLBACKS`, parsed; `undefined` means the default (the other tier). */
+  fallbacks?: ModelFallback[];
+  /** Key for `<model>@<base URL>` fallbacks. */
+  fallbackApiKey?: string;
 }
+
+/** One entry of the fallback chain. */
+export type ModelFallback = { kind: "tier"; tier: ModelTier } | { kind: "offline" } | { kind: "endpoint"; model: string; baseURL: string };
 
 const DEFAULT_MODELS: Record<ModelTier, string> = { fast: "gpt-4o-mini", strong: "gpt-4o" };
 
@@ -60,6 +73,8 @@ export function modelSettings(env: NodeJS.ProcessEnv = process.env): ModelSettin
     apiKey,
     agentTiers: parseAgentTiers(env.KEEL_AGENT_TIERS),
     timeoutMs,
+    fallbacks: parseFallbacks(env.KEEL_MODEL_FALLBACKS),
+    fallbackApiKey: env.KEEL_FALLBACK_API_KEY?.trim() || apiKey,
   };
 }
 
@@ -76,6 +91,43 @@ function parseAgentTiers(value: string | undefined): Record<string, ModelTier> {
   return tiers;
 }
 
+function parseFallbacks(value: string | undefined): ModelFallback[] | undefined {
+  if (!value?.trim()) return undefined;
+  if (value.trim() === "none") return [];
+  return value.split(",").map((raw) => {
+    const entry = raw.trim();
+    if (MODEL_TIERS.includes(entry as ModelTier)) return { kind: "tier", tier: entry as ModelTier };
+    if (entry === "offline") return { kind: "offline" };
+    const at = entry.lastIndexOf("@");
+    const model = entry.slice(0, at).trim();
+    const baseURL = entry.slice(at + 1).trim();
+    if (at > 0 && model && /^https?:\/\/[^\s]+$/.test(baseURL)) return { kind: "endpoint", model, baseURL };
+    throw new ConfigurationError(`KEEL_MODEL_FALLBACKS has a malformed entry "${entry}".`, "Use fast, strong, offline or <model>@<http(s) base URL>, separated by commas; or none.");
+  });
+}
+
+/**
+ * The models a call of this tier tries in order: the tier's own model, then the fallback chain (duplicates and,
+ * on the offline provider, every fallback dropped: the offline model does not fail transiently).
+ * @example chatModelChain("strong") // [gpt-4o, gpt-4o-mini]
+ */
+export function chatModelChain(tier: ModelTier, settings: ModelSettings = modelSettings()): BaseChatModel[] {
+  if (settings.provider === "offline") return [chatModel(tier, settings)];
+  const other: ModelTier = tier === "fast" ? "strong" : "fast";
+  const entries = settings.fallbacks ?? (settings.models[other] !== settings.models[tier] ? [{ kind: "tier", tier: other } as ModelFallback] : []);
+  const seen = new Set([`${settings.baseURL ?? "openai"}#${settings.models[tier]}`]);
+  const chain = [chatModel(tier, settings)];
+  for (const entry of entries) {
+    const id = entry.kind === "tier" ? `${settings.baseURL ?? "openai"}#${settings.models[entry.tier]}` : entry.kind === "offline" ? "offline" : `${entry.baseURL}#${entry.model}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (entry.kind === "tier") chain.push(chatModel(entry.tier, settings));
+    else if (entry.kind === "offline") chain.push(new OfflineChatModel({}));
+    else chain.push(openAIModel(entry.model, entry.baseURL, settings.fallbackApiKey, settings.timeoutMs));
+  }
+  return chain;
+}
+
 /** The tier an agent runs on: configured, else its default. */
 export function tierFor(agent: string, fallback: ModelTier, settings = modelSettings()): ModelTier {
   return settings.agentTiers[agent] ?? fallback;
@@ -88,12 +140,17 @@ export function chatModel(tier: ModelTier, settings: ModelSettings = modelSettin
 
 function bareChatModel(tier: ModelTier, settings: ModelSettings): BaseChatModel {
   if (settings.provider === "offline") return new OfflineChatModel({});
+  return openAIModel(settings.models[tier], settings.baseURL, settings.apiKey, settings.timeoutMs);
+}
+
+function openAIModel(model: string, baseURL: string | undefined, apiKey: string | undefined, timeoutMs: number): ChatOpenAI {
   return new ChatOpenAI({
-    model: settings.models[tier],
-    apiKey: settings.apiKey ?? "not-needed",
-    configuration: settings.baseURL ? { baseURL: settings.baseURL } : undefined,
-    timeout: settings.timeoutMs,
-    maxRetries: 2,
+    model,
+    apiKey: apiKey ?? "not-needed",
+    configuration: baseURL ? { baseURL } : undefined,
+    timeout: timeoutMs,
+    // One retry layer: src/reliability (Retry-After, breakers, fallbacks) retries; the client does not.
+    maxRetries: 0,
     streamUsage: true,
   });
 }
