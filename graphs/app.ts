@@ -26,6 +26,8 @@ import { InvalidRequestError, InvalidResumeError, UnknownThreadError } from "../
 import { toProgressEvents, type ProgressEvent } from "./progress.js";
 import { isKeelTool, type KeelTool } from "../src/toolkit/define-tool.js";
 import { capabilityManifest } from "../src/guardrails/manifest.js";
+import { BudgetExceededError } from "../src/cost/governor.js";
+import { beginRequest, isBudgetRequest, requestUsage, spendSummary, validateCostSettings } from "../src/cost/app-support.js";
 
 /** A human's answer to an approval request. */
 export const ApprovalDecisionSchema = z.discriminatedUnion("decision", [
@@ -37,8 +39,11 @@ export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
 export interface PendingApproval {
   interruptId: string;
-  /** "action": a tool call waits for approval; "review": a result waits for a human's review before the user sees it. */
-  kind: "action" | "review";
+  /**
+   * "action": a tool call waits for approval; "review": a result waits for a human's review before the user sees it;
+   * "budget": a model call over budget waits for a human's go-ahead (src/cost/governor-middleware.ts).
+   */
+  kind: "action" | "review" | "budget";
   /** The tool of an action, or `review:<route>` for a review. */
   tool: string;
   /** The action's arguments, or `{ answer }` for a review. */
@@ -48,7 +53,8 @@ export interface PendingApproval {
 
 export interface TurnResult {
   threadId: string;
-  status: "answered" | "needs_approval" | "clarifying";
+  /** "stopped": a budget stopped the turn; `answer` says which budget and what to do. */
+  status: "answered" | "needs_approval" | "clarifying" | "stopped";
   /** The answer (or the clarifying question); absent while an approval is pending. */
   answer?: string;
   approvals: PendingApproval[];
@@ -63,6 +69,8 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Who is acting, recorded in the audit log of write tools. */
   userId?: string;
+  /** The tenant the turn acts and spends for (budgets, capabilities); default "default". @example "acme" */
+  tenantId?: string;
 }
 
 export interface KeelApp {
@@ -92,6 +100,7 @@ export interface KeelAppOptions {
 
 export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelApp> {
   capabilityManifest(); // a malformed manifest stops start-up, naming the entry
+  validateCostSettings(); // so do malformed prices, budgets or cache settings
   const mcpFile = options.mcpConfigFile ?? process.env.KEEL_MCP_CONFIG;
   const mcp: LoadedMcpTools | undefined = mcpFile ? await loadMcpTools(readMcpConfig(mcpFile)) : undefined;
   if (mcp) registerExtraTools(Object.values(mcp.byAgent).flat() as unknown as KeelTool[]);
@@ -101,7 +110,7 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
   const saver = options.checkpointer ?? handle!.saver;
   const graph = buildMetaGraph(agents).compile({ checkpointer: saver, name: "meta" });
 
-  const configFor = (threadId: string, userId?: string) => ({ configurable: { thread_id: threadId, ...(userId ? { user_id: userId } : {}) } });
+  const configFor = (threadId: string, userId?: string, extra: Record<string, unknown> = {}) => ({ configurable: { thread_id: threadId, ...(userId ? { user_id: userId } : {}), ...extra } });
 
   async function snapshot(threadId: string) {
     return graph.getState(configFor(threadId), { subgraphs: true });
@@ -116,6 +125,9 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
         for (const action of value.actionRequests ?? []) {
           approvals.push({ interruptId: intr.id ?? "", kind: "action", tool: action.name, args: action.args, description: action.description ?? "" });
         }
+        if (isBudgetRequest(intr.value)) {
+          approvals.push({ interruptId: intr.id ?? "", kind: "budget", tool: `budget:${intr.value.breach.scope}`, args: { ...intr.value.breach, model: intr.value.model, agent: intr.value.agent, ladder: intr.value.ladder }, description: intr.value.description });
+        }
         if (value.type === "review") {
           approvals.push({ interruptId: intr.id ?? "", kind: "review", tool: `review:${value.route}`, args: { answer: value.answer }, description: `Review before sending (${value.reason}): ${value.answer}` });
         }
@@ -124,10 +136,22 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     return approvals;
   }
 
+  /** A budget stop ends the turn with its message (status "stopped") instead of an error. */
   async function drive(input: unknown, threadId: string, runOptions: Omit<RunOptions, "threadId">): Promise<TurnResult> {
+    const costScope = beginRequest(threadId, input instanceof Command, runOptions.tenantId);
+    try {
+      return await driveTurn(input, threadId, runOptions, costScope);
+    } catch (error) {
+      if (!(error instanceof BudgetExceededError)) throw error;
+      const usage = { ...requestUsage(costScope.request_id), ...spendSummary(threadId, costScope.tenant_id) };
+      return { threadId, status: "stopped", answer: error.message, approvals: [], reports: [], usage };
+    }
+  }
+
+  async function driveTurn(input: unknown, threadId: string, runOptions: Omit<RunOptions, "threadId">, costScope: Record<string, string>): Promise<TurnResult> {
     const tracker = new UsageTracker();
     const stream = await graph.stream(input as never, {
-      ...configFor(threadId, runOptions.userId),
+      ...configFor(threadId, runOptions.userId, costScope),
       streamMode: "updates",
       subgraphs: true,
       callbacks: [tracker],
@@ -141,7 +165,7 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     const state = await snapshot(threadId);
     const values = state.values as MetaStateType;
     const reports = Object.values(values.reports ?? {});
-    const usage = tracker.totals();
+    const usage = { ...tracker.totals(), ...spendSummary(threadId, costScope.tenant_id!) };
     if (approvals.length > 0) {
       for (const approval of approvals) runOptions.onProgress?.({ kind: "approval", tool: approval.tool, args: approval.args, description: approval.description });
       return { threadId, status: "needs_approval", approvals, reports, usage };
@@ -180,6 +204,10 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
       }
       const [approval] = approvals as [PendingApproval];
       const value = parsed.data;
+      if (approval.kind === "budget") {
+        if (value.decision === "edit") throw new InvalidResumeError("A budget approval cannot be edited.", 'Resume with {"decision":"approve"} or {"decision":"reject"}; the call is still waiting.');
+        return drive(new Command({ resume: { decision: value.decision } }), threadId, runOptions);
+      }
       if (approval.kind === "review") {
         const answer = value.decision === "edit" ? value.args.answer : undefined;
         if (value.decision === "edit" && (typeof answer !== "string" || !answer.trim())) {

@@ -30,7 +30,12 @@ import { dataDir } from "../db/index.js";
 export const CACHE_METADATA_KEY = "keel_exact_cache";
 
 /** Call options that are run-time plumbing, not part of what the model is asked. */
-const RUNTIME_OPTIONS = new Set(["signal", "callbacks", "runName", "runId", "metadata", "tags", "configurable", "recursionLimit", "maxConcurrency", "timeout", "store", "writer", "interrupt", "context", "config", "durability"]);
+// A denylist, not an allowlist: an unknown option then costs a miss, never a wrong hit.
+const RUNTIME_OPTIONS = new Set([
+  ...["signal", "callbacks", "runName", "runId", "metadata", "tags", "configurable", "recursionLimit", "maxConcurrency", "timeout", "config"],
+  // LangGraph's run-time config (checkpoint ids, task ids, timestamps): different on every call.
+  ...["outputKeys", "streamMode", "store", "writer", "interrupt", "context", "interruptBefore", "interruptAfter", "checkpointDuring", "durability", "heartbeat", "executionInfo", "serverInfo", "control", "subgraphs", "cache"],
+]);
 const SECRET_PARAMS = new Set(["apiKey", "openAIApiKey", "azureOpenAIApiKey", "configuration", "dangerouslyAllowBrowser", "organization"]);
 
 /** JSON with object keys sorted, so equal values give equal strings. */

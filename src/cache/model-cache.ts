@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { BaseCache, deserializeStoredGeneration, serializeGeneration } from "@langchain/core/caches";
 import type { Generation } from "@langchain/core/outputs";
+import { AIMessage, AIMessageChunk } from "@langchain/core/messages";
 import type { CacheBackend } from "./backend.js";
 
 export interface CacheStats {
@@ -49,7 +50,7 @@ export class KeelModelCache extends BaseCache<Generation[]> {
       return null;
     }
     try {
-      const generations = (JSON.parse(stored) as Parameters<typeof deserializeStoredGeneration>[0][]).map(deserializeStoredGeneration);
+      const generations = (JSON.parse(stored) as Parameters<typeof deserializeStoredGeneration>[0][]).map(deserializeStoredGeneration).map(asChunk);
       this.stats.hits += 1;
       this.warned = false;
       return generations;
@@ -74,4 +75,23 @@ export class KeelModelCache extends BaseCache<Generation[]> {
     this.warned = true;
     this.warn(`keel: the model cache (${this.backend.name}) failed a ${what} (${(error as Error).message}); calls go uncached until it is back.`);
   }
+}
+
+/**
+ * Cached replies come back as chunks, as streaming providers and the offline model return them: LangChain's
+ * generic structured-output parser refuses a plain AIMessage ("Input is not an AIMessageChunk").
+ */
+function asChunk(generation: Generation): Generation {
+  const message = (generation as { message?: unknown }).message;
+  if (!AIMessage.isInstance(message) || AIMessageChunk.isInstance(message)) return generation;
+  const chunk = new AIMessageChunk({
+    content: message.content,
+    id: message.id,
+    name: message.name,
+    tool_calls: message.tool_calls ?? [],
+    additional_kwargs: message.additional_kwargs,
+    response_metadata: message.response_metadata,
+    usage_metadata: message.usage_metadata,
+  });
+  return { ...generation, message: chunk } as Generation;
 }

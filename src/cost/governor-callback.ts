@@ -14,7 +14,7 @@ import type { Serialized } from "@langchain/core/load/serializable";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { BudgetExceededError, costGovernor, governedCall, modelNameOf, scopeFrom, type CostGovernor, type Reservation } from "./governor.js";
+import { BudgetExceededError, costGovernor, governedCall, modelNameOf, scopeFromMetadata, type CostGovernor, type Reservation } from "./governor.js";
 import { countReplyTokens } from "./tokens.js";
 
 interface UsageMetadata {
@@ -45,7 +45,7 @@ export class CostGovernorCallback extends BaseCallbackHandler {
     const governor = this.governor();
     const tools = (extraParams?.options as { tools?: unknown[] } | undefined)?.tools;
     const estimate = governor.estimate(this.modelName, messages[0] ?? [], tools);
-    const scope = scopeFrom(metadata);
+    const scope = scopeFromMetadata(metadata);
     const breach = governor.breach(scope, estimate);
     if (breach) {
       governor.stats.stopped += 1;

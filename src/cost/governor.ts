@@ -111,10 +111,14 @@ export const governedCall = new AsyncLocalStorage<GovernedTicket>();
 const EPSILON = 1e-12;
 const SCOPES: BudgetScope[] = ["request", "thread", "tenant"];
 
-/** The agent of a call from its checkpoint namespace (`finance:<id>|model_request:<id>` -> `finance`; top level -> `meta`). */
+/**
+ * The agent of a call from its checkpoint namespace: the outer node of a subgraph (`finance:<id>|model_request:<id>`
+ * -> `finance`, `weekly_brief:<id>|summarize:<id>` -> `weekly_brief`); a node of the meta graph itself
+ * (`route:<id>`) -> `meta`.
+ */
 export function agentOf(checkpointNs: unknown): string {
-  const first = typeof checkpointNs === "string" ? checkpointNs.split("|")[0]?.split(":")[0] : undefined;
-  return first || "meta";
+  const parts = typeof checkpointNs === "string" && checkpointNs ? checkpointNs.split("|") : [];
+  return parts.length > 1 ? parts[0]!.split(":")[0] || "meta" : "meta";
 }
 
 /**
@@ -131,6 +135,19 @@ export function scopeFrom(values: Record<string, unknown> | undefined, agent?: s
     agent: agent ?? agentOf(values?.langgraph_checkpoint_ns ?? values?.checkpoint_ns),
     node: str(values?.langgraph_node) ?? "model",
   };
+}
+
+/** Request and tenant of the turn the app drives on each thread: the callback sees only metadata (thread_id). */
+const activeRequests = new Map<string, { request_id: string; tenant_id: string }>();
+
+export function setActiveRequest(threadId: string, scope: { request_id: string; tenant_id: string }): void {
+  activeRequests.set(threadId, scope);
+}
+
+/** The scope of a call seen by a callback: its metadata, completed with the app's request and tenant of the thread. */
+export function scopeFromMetadata(metadata: Record<string, unknown> | undefined): CallScope {
+  const thread = typeof metadata?.thread_id === "string" ? metadata.thread_id : undefined;
+  return scopeFrom({ ...(thread ? activeRequests.get(thread) : undefined), ...metadata });
 }
 
 /** The model name a chat model instance calls (`model` of OpenAI-style models, else its type). */
