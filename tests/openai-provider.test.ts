@@ -24,6 +24,8 @@ import { routerPrompt } from "../graphs/meta/directory.js";
 import { financeTools } from "../tools/finance/index.js";
 import { costUsd } from "../src/cost/prices.js";
 import type { KeelApp } from "../graphs/app.js";
+import { reliabilitySettings } from "../src/reliability/settings.js";
+import { resetBreakers } from "../src/reliability/breaker.js";
 
 const REQUEST = "why was customer CUS-1042 charged twice?";
 const ANSWER = "CUS-1042 was charged twice for invoice INV-21042: PAY-31043 duplicates PAY-31042, 90 seconds apart.";
@@ -101,6 +103,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  resetBreakers(); // a test that opens a model's breaker must not fail the next one fast
   script = financeScript();
   faultFor = () => undefined;
   attempts = [];
@@ -243,11 +246,12 @@ describe("Keel app on an OpenAI-compatible provider", () => {
     }
   });
 
-  it("gives up after maxRetries (2): three rate-limited attempts fail the turn", async () => {
+  it("gives up after KEEL_RETRY_ATTEMPTS on each model of the fallback chain: the router's fast model, then strong", async () => {
     faultFor = () => ({ status: 429, retryAfterSeconds: 0 });
+    const attemptsPerModel = reliabilitySettings().retryAttempts;
 
     await expect(app.run(REQUEST)).rejects.toThrow(/429/);
-    expect(attempts).toHaveLength(3);
-    expect(completions().every((b) => b.model === "gpt-4o-mini")).toBe(true);
+    expect(attempts).toHaveLength(2 * attemptsPerModel);
+    expect(completions().map((b) => b.model)).toEqual([...Array(attemptsPerModel).fill("gpt-4o-mini"), ...Array(attemptsPerModel).fill("gpt-4o")]);
   });
 });
