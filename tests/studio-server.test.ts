@@ -7,18 +7,14 @@
  *
  * The server runs on the built-in offline model (no OpenAI variables) against this file's own data directory.
  * It is started with `--no-reload`: with reload on, any edit in the tree (others work in it too) restarts the
- * server mid-test and drops the run in flight.
+ * server mid-test and drops the run in flight. Auth is off here (`KEEL_AUTH=off`: every caller is the default tenant).
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { Client, type ThreadState } from "@langchain/langgraph-sdk";
+import { READY_TIMEOUT_MS, startDevServer, type DevServer } from "./support/dev-server.js";
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const READY_TIMEOUT_MS = 90_000;
 const GRAPHS = ["meta", "support", "incidents", "finance", "shipping"] as const;
 
 interface ActionRequest {
@@ -31,62 +27,9 @@ interface MetaValues {
   reports: Record<string, { outcome: string; answer: string; tools: string[] }>;
 }
 
-let server: ChildProcess | undefined;
-let serverLog = "";
+let server: DevServer | undefined;
 let client: Client;
 let db: Database.Database;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilReady(apiUrl: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`langgraphjs dev exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${serverLog}`);
-    }
-    try {
-      const res = await fetch(`${apiUrl}/info`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`langgraphjs dev was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${serverLog}`);
-}
-
-/** Ends the server's whole process group (the CLI, its tsx watcher and the API worker). */
-async function stopServer(child: ChildProcess): Promise<void> {
-  const pgid = child.pid!;
-  const groupAlive = () => {
-    try {
-      process.kill(-pgid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pgid, sig);
-    } catch {
-      // already gone
-    }
-  };
-  signal("SIGTERM");
-  const deadline = Date.now() + 10_000;
-  while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (groupAlive()) signal("SIGKILL");
-}
 
 function order(id: string): { status: string; notes: string | null } {
   return db.prepare("SELECT status, notes FROM orders WHERE id = ?").get(id) as { status: string; notes: string | null };
@@ -144,29 +87,13 @@ beforeAll(async () => {
   if (!dataDir) throw new Error("KEEL_DATA_DIR is not set (tests/setup.ts sets it).");
   db = new Database(path.join(dataDir, "company.sqlite"), { fileMustExist: true });
   db.pragma("busy_timeout = 5000");
-
-  const port = await freePort();
-  const apiUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", KEEL_DATA_DIR: dataDir, BROWSER: "none" };
-  for (const key of ["OPENAI_API_KEY", "OPENAI_BASE_URL", "KEEL_MODEL_PROVIDER"]) delete env[key];
-
-  server = spawn(
-    path.join(REPO_ROOT, "node_modules/.bin/langgraphjs"),
-    ["dev", "--port", String(port), "--host", "127.0.0.1", "--no-browser", "--no-reload"],
-    { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const keep = (chunk: Buffer) => {
-    serverLog = (serverLog + chunk.toString()).slice(-20_000);
-  };
-  server.stdout!.on("data", keep);
-  server.stderr!.on("data", keep);
-
-  await waitUntilReady(apiUrl, server);
-  client = new Client({ apiUrl });
+  // Auth off: this file is about the graphs through the API; tests/server-auth.test.ts covers auth and tenants.
+  server = await startDevServer({ env: { KEEL_DATA_DIR: dataDir, KEEL_AUTH: "off" } });
+  client = new Client({ apiUrl: server.apiUrl });
 }, READY_TIMEOUT_MS + 30_000);
 
 afterAll(async () => {
-  if (server) await stopServer(server);
+  await server?.stop();
   db?.close();
 }, 30_000);
 
@@ -262,7 +189,8 @@ describe("langgraphjs dev server", () => {
     // tool-store.test.ts checks that declaration. `langgraphjs dev` (@langchain/langgraph-api 1.5.1) ignores it:
     // its store is an InMemoryStore without an index, so a query neither ranks by meaning nor scores. When this
     // starts failing on scores, the dev server applies the index: assert the ranking instead.
-    const ns = ["keel", "studio-test", String(Date.now())];
+    // Store namespaces start with the tenant id (src/auth/langgraph-auth.ts); with auth off the tenant is `default`.
+    const ns = ["default", "studio-test", String(Date.now())];
     await client.store.putItem(ns, "refund", { name: "issue_refund", texts: ["Refunds a payment to the customer.", "give the money back"] });
     await client.store.putItem(ns, "track", { name: "track_shipment", texts: ["Tracking events of a parcel from the carrier."] });
 

@@ -16,14 +16,15 @@ import { Auth, HTTPException } from "@langchain/langgraph-sdk/auth";
 import { authSettings } from "./settings.js";
 import { CredentialVerifier } from "./credentials.js";
 import { hasRole, type KeelPrincipal } from "./principal.js";
-import { tenantDirectory, type Role } from "../tenancy/tenant-config.js";
+import { checkServingConfiguration, type Role } from "../tenancy/tenant-config.js";
+import { budgetConfig } from "../cost/budgets.js";
 import { recordAuthRefusal } from "./refusals.js";
 
 /** Paths answered without a credential (load-balancer probes). */
 export const PUBLIC_PATHS = new Set(["/health", "/ok"]);
 
 const settings = authSettings();
-const verifier = new CredentialVerifier(settings, tenantDirectory());
+const verifier = new CredentialVerifier(settings, checkServingConfiguration(process.env, () => budgetConfig()));
 if (settings.mode === "off") console.warn("[keel] KEEL_AUTH=off: every caller is the default tenant's local-dev admin. Never use this beyond your own machine.");
 
 /** One body for every refusal: no hint of what was wrong. */
@@ -58,6 +59,15 @@ function checkNamespace(namespace: readonly string[] | null | undefined, tenant:
   if (!namespace || namespace[0] !== tenant) throw new HTTPException(403, { message: `Store namespaces must start with your tenant id` });
 }
 
+/**
+ * Reads of assistants: a tenant sees only its own. With `KEEL_AUTH=off` (one local developer, e.g. LangGraph
+ * Studio) the built-in assistants are listed too: a filter cannot say "own or built-in".
+ */
+function builtInAssistantsVisible(user: unknown): { tenant_id: string } | undefined {
+  const tenant = tenantFor(user, "reader");
+  return (user as Caller).auth_method === "none" ? undefined : { tenant_id: tenant };
+}
+
 export const auth = new Auth()
   .authenticate(async (request: Request) => {
     const { pathname } = new URL(request.url);
@@ -81,6 +91,8 @@ export const auth = new Auth()
     const configurable = (value.kwargs?.config as { configurable?: Record<string, unknown> } | undefined)?.configurable;
     if (configurable?.tenant_id !== undefined && configurable.tenant_id !== tenant) throw new HTTPException(403, { message: "Forbidden" });
     value.metadata = withTenant(value.metadata, tenant);
+    // A plain tenant_id too, for code that reads configurable values rather than the auth user.
+    if (configurable) configurable.tenant_id = tenant;
     return { tenant_id: tenant };
   })
   .on("threads:update", ({ user, value }) => {
@@ -103,8 +115,8 @@ export const auth = new Auth()
     return { tenant_id: tenant };
   })
   .on("assistants:delete", ({ user }) => ({ tenant_id: tenantFor(user, "admin") }))
-  .on("assistants:read", ({ user }) => ({ tenant_id: tenantFor(user, "reader") }))
-  .on("assistants:search", ({ user }) => ({ tenant_id: tenantFor(user, "reader") }))
+  .on("assistants:read", ({ user }) => builtInAssistantsVisible(user))
+  .on("assistants:search", ({ user }) => builtInAssistantsVisible(user))
   // Store.
   .on("store:put", ({ user, value }) => {
     checkNamespace(value.namespace, tenantFor(user, "member"));

@@ -1,6 +1,7 @@
 /**
- * Per-tenant serving configuration: rate limits, model tiers per task agent, API keys (as sha256 hashes) and
- * budgets. Which agents and scopes (hence tools) a tenant may use stays in the capability manifest
+ * Per-tenant serving configuration: rate limits, model tiers per task agent and API keys (as sha256 hashes).
+ * Spending budgets per tenant are `KEEL_BUDGETS.tenants` (src/cost/budgets.ts); start-up checks that every
+ * tenant named there exists (`checkServingConfiguration`). Which agents and scopes (hence tools) a tenant may use stays in the capability manifest
  * (`config/capabilities.json`, src/guardrails/manifest.ts); every tenant named here must exist there.
  *
  * Read from `KEEL_TENANTS` (a JSON file) or `config/tenants.json`, validated when the server starts: a malformed
@@ -53,8 +54,6 @@ const TenantSchema = z
     /** Model tier per task agent for this tenant (overrides the agent's default and `KEEL_AGENT_TIERS`). */
     modelTiers: z.partialRecord(z.enum(AGENTS_WITH_TIERS), z.enum(MODEL_TIERS)).optional(),
     apiKeys: z.array(ApiKeySchema).optional(),
-    /** Spending limits for this tenant, read by the cost module (src/cost); kept as given. */
-    budgets: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -76,7 +75,6 @@ export interface TenantSettings {
   id: string;
   rateLimits: RateLimits;
   modelTiers: Partial<Record<(typeof AGENTS_WITH_TIERS)[number], ModelTier>>;
-  budgets: Record<string, unknown>;
 }
 
 export interface TenantDirectory {
@@ -115,7 +113,6 @@ export function parseTenants(raw: unknown, source: string, manifest: CapabilityM
       id,
       rateLimits: { ...defaults, ...tenant?.rateLimits, toolCallsPerMinute: { ...defaults.toolCallsPerMinute, ...tenant?.rateLimits?.toolCallsPerMinute } },
       modelTiers: { ...tenant?.modelTiers },
-      budgets: { ...tenant?.budgets },
     });
   }
   return { source, tenants, apiKeys };
@@ -141,4 +138,16 @@ export function tenantDirectory(env: NodeJS.ProcessEnv = process.env): TenantDir
 /** Settings of one tenant, or `undefined` for a tenant that does not exist. */
 export function tenantSettings(tenantId: string, env: NodeJS.ProcessEnv = process.env): TenantSettings | undefined {
   return tenantDirectory(env).tenants.get(tenantId);
+}
+
+/**
+ * Everything the server needs about tenants, checked together at start-up: the capability manifest, this file,
+ * and that every tenant with a budget in `KEEL_BUDGETS` exists. Throws `ConfigurationError` naming the entry.
+ */
+export function checkServingConfiguration(env: NodeJS.ProcessEnv = process.env, budgets: () => { tenants: Record<string, unknown> } | undefined = () => undefined): TenantDirectory {
+  const directory = tenantDirectory(env);
+  for (const tenant of Object.keys(budgets()?.tenants ?? {})) {
+    if (!directory.tenants.has(tenant)) throw new ConfigurationError(`KEEL_BUDGETS: entry tenants.${tenant}: tenant ${tenant} is not in the capability manifest.`, "Remove the entry or add the tenant to the capability manifest.");
+  }
+  return directory;
 }
