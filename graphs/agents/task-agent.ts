@@ -17,6 +17,7 @@ import { piiRedactionMiddleware } from "../../src/guardrails/pii-redaction.js";
 import { tenantPolicyMiddleware } from "../../src/tenancy/tenant-policy-middleware.js";
 import { modelReliabilityMiddleware } from "../../src/reliability/model-chain.js";
 import { TaskResultSchema } from "./task-result.js";
+import { costGovernorMiddleware } from "../../src/cost/governor-middleware.js";
 import { toolSelectionMiddleware } from "../../src/tool-selection/middleware.js";
 import { contextBudgetMiddleware } from "../../src/context/middleware.js";
 import { searchToolsTool } from "../../src/tool-selection/search-tools.js";
@@ -70,6 +71,9 @@ export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions =
       // selection bound, redacted and spotlighted messages, repair turns). Selection need not run after it: it
       // ranks by the goal and latest request, which compaction pins.
       contextBudgetMiddleware({ agent: spec.name, systemPrompt, tools }),
+      // The cost governor sees the compacted request and admits each call (compress, fast tier, approval or stop);
+      // retries and fallbacks below it are governed call by call by the model's governor callback.
+      costGovernorMiddleware({ agent: spec.name }),
       // Model reliability innermost of all: a retry or fallback re-sends exactly the prepared request, and only
       // the model changes (retries with Retry-After, per-model breakers, KEEL_MODEL_FALLBACKS).
       modelReliabilityMiddleware(tierFor(spec.name, spec.defaultTier))],

@@ -122,15 +122,14 @@ export function costGovernorMiddleware(options: CostGovernorOptions) {
       }
       // A model without the governor callback (one passed in by hand) is settled here from its reply.
       const message = AIMessage.isInstance(response) ? response : undefined;
-      const cost: CallCost =
-        ticket.reservation.settled ??
-        governor.settle(ticket.reservation, {
+      // A first attempt that failed was released; the retry that answered was admitted and recorded on its own.
+      const cost: CallCost | undefined = ticket.reservation.settled ?? (ticket.reservation.released ? undefined : governor.settle(ticket.reservation, {
           model: (message?.response_metadata as { model_name?: string } | undefined)?.model_name,
           inputTokens: message?.usage_metadata?.input_tokens ?? estimate.inputTokens,
           outputTokens: message?.usage_metadata?.output_tokens ?? countReplyTokens(message),
           cached: false,
-        });
-      if (message) message.response_metadata = { ...message.response_metadata, keel_cost: { ...cost, ladder, approved } };
+        }));
+      if (message && cost) message.response_metadata = { ...message.response_metadata, keel_cost: { ...cost, ladder, approved } };
       return response;
     },
   });

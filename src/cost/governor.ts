@@ -65,6 +65,8 @@ export interface Reservation {
   /** Spent per budgeted scope when the call was admitted, to detect overruns when it settles. */
   readonly spentBefore: Partial<Record<BudgetScope, number>>;
   settled?: CallCost;
+  /** Its call failed and the reservation was freed (a retry is admitted on its own). */
+  released?: boolean;
 }
 
 /** A model call refused because it would exceed a budget; the message says which, by how much and what to do. */
@@ -230,6 +232,7 @@ export class CostGovernor {
 
   /** Frees a reservation whose call failed (nothing was spent). */
   release(reservation: Reservation): void {
+    reservation.released = true;
     this.reservations.delete(reservation.id);
   }
 
