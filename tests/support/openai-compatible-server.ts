@@ -30,8 +30,8 @@ export interface ScriptedReply {
  * do not consume a scripted reply, so "fail twice, then succeed" scripts only the success.
  */
 export interface FaultPlan {
-  /** Answer with this HTTP error instead of a completion. */
-  status?: 429 | 500;
+  /** Answer with this HTTP error instead of a completion (429 and 500 as OpenAI words them; others generic). */
+  status?: 429 | 500 | 400 | 401 | 502 | 503;
   /** `Retry-After` header (seconds) sent with the error. */
   retryAfterSeconds?: number;
   /** Wait this long before answering (or before erroring), to exercise client timeouts. */
@@ -66,6 +66,8 @@ export interface OpenAICompatibleServer {
   url: string;
   /** Every request received, in arrival order (including `GET /v1/models` and unknown routes). */
   requests: RecordedRequest[];
+  /** Faults injected so far, by kind. */
+  injected: InjectedCounts;
   /** Stops listening, drops open connections and cancels pending delays. */
   close(): Promise<void>;
 }
@@ -78,8 +80,67 @@ export interface OpenAICompatibleServerOptions {
    * call get consecutive indexes regardless of other traffic.
    */
   faults?: (req: RecordedRequest, index: number) => FaultPlan | undefined;
+  /**
+   * Rate-based, seeded faults for requests that `faults` leaves alone (see `RateFaults`): reproducible chaos for
+   * soak tests and the `faults` bench.
+   */
+  faultRates?: RateFaults;
   /** Port to bind on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
+}
+
+/**
+ * Faults injected at random but reproducible rates (each 0..1, drawn per chat-completion request in order from
+ * `seed`). Their sum must be at most 1.
+ * @example { seed: 7, rate429: 0.05, rate500: 0.05, rateTimeout: 0.02, rateMalformed: 0.03, retryAfterSeconds: 1, timeoutDelayMs: 2000 }
+ */
+export interface RateFaults {
+  seed: number;
+  rate429?: number;
+  rate500?: number;
+  /** Share of requests answered only after `timeoutDelayMs`, to trip the client's timeout. */
+  rateTimeout?: number;
+  /** Share of requests whose tool-call arguments are cut so they are not valid JSON (text replies unaffected). */
+  rateMalformed?: number;
+  /** `Retry-After` sent with injected 429s (default 1). */
+  retryAfterSeconds?: number;
+  /** Delay of an injected timeout (default 5000 ms). */
+  timeoutDelayMs?: number;
+}
+
+/** How many faults of each kind the server injected (per-request plans and rate-based alike). */
+export interface InjectedCounts {
+  status429: number;
+  status500: number;
+  timeout: number;
+  malformed: number;
+}
+
+/** mulberry32, so a seed gives the same fault sequence on every run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A fault plan function drawing from `rates`; usable as `faults` on its own or through `faultRates`. */
+export function rateFaultPlan(rates: RateFaults): () => FaultPlan | undefined {
+  const { rate429 = 0, rate500 = 0, rateTimeout = 0, rateMalformed = 0 } = rates;
+  if (rate429 + rate500 + rateTimeout + rateMalformed > 1 + 1e-9) throw new Error("RateFaults: the rates add up to more than 1.");
+  const random = seededRandom(rates.seed);
+  return () => {
+    const roll = random();
+    if (roll < rate429) return { status: 429, retryAfterSeconds: rates.retryAfterSeconds ?? 1 };
+    if (roll < rate429 + rate500) return { status: 500 };
+    if (roll < rate429 + rate500 + rateTimeout) return { delayMs: rates.timeoutDelayMs ?? 5000 };
+    if (roll < rate429 + rate500 + rateTimeout + rateMalformed) return { malformedToolCallJson: true };
+    return undefined;
+  };
 }
 
 /** Models advertised by `GET /v1/models`. */
@@ -111,6 +172,8 @@ export async function startOpenAICompatibleServer(
   const pendingDelays = new Map<NodeJS.Timeout, () => void>();
   let completionIndex = 0;
   let scriptedUsed = 0;
+  const injected: InjectedCounts = { status429: 0, status500: 0, timeout: 0, malformed: 0 };
+  const ratePlan = options.faultRates ? rateFaultPlan(options.faultRates) : undefined;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -140,16 +203,19 @@ export async function startOpenAICompatibleServer(
     if (!body || !Array.isArray(body.messages)) {
       return sendError(res, 400, "Request body must be JSON with a `messages` array.", "invalid_request_error");
     }
-    const fault = options.faults?.(req, completionIndex++) ?? {};
+    const fault = options.faults?.(req, completionIndex++) ?? ratePlan?.() ?? {};
+    if (fault.status === 429) injected.status429++;
+    else if (fault.status === 500) injected.status500++;
+    else if (fault.delayMs) injected.timeout++;
     if (fault.delayMs) await sleep(fault.delayMs);
     // The client gave up (timeout/abort) or the server closed while we waited: nobody to answer.
     if (res.destroyed || !res.socket || res.socket.destroyed) return;
     if (fault.status) {
       const headers: Record<string, string> =
         fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
-      return fault.status === 429
-        ? sendError(res, 429, "Rate limit reached (injected by test server).", "requests", "rate_limit_exceeded", headers)
-        : sendError(res, 500, "Internal server error (injected by test server).", "server_error", null, headers);
+      if (fault.status === 429) return sendError(res, 429, "Rate limit reached (injected by test server).", "requests", "rate_limit_exceeded", headers);
+      if (fault.status === 500) return sendError(res, 500, "Internal server error (injected by test server).", "server_error", null, headers);
+      return sendError(res, fault.status, `HTTP ${fault.status} (injected by test server).`, fault.status < 500 ? "invalid_request_error" : "server_error", null, headers);
     }
 
     let reply: ScriptedReply;
@@ -158,7 +224,9 @@ export async function startOpenAICompatibleServer(
     } catch (error) {
       return sendError(res, 500, error instanceof Error ? error.message : String(error), "server_error");
     }
-    const completion = buildCompletion(body, reply, requestNumber, fault.malformedToolCallJson ?? false);
+    const malformed = (fault.malformedToolCallJson ?? false) && (reply.tool_calls?.length ?? 0) > 0;
+    if (malformed) injected.malformed++;
+    const completion = buildCompletion(body, reply, requestNumber, malformed);
     if (body.stream) streamCompletion(res, completion, body.stream_options?.include_usage === true);
     else sendJson(res, 200, completion);
   };
@@ -204,6 +272,7 @@ export async function startOpenAICompatibleServer(
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    injected,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const [timer, wake] of pendingDelays) {
