@@ -67,9 +67,10 @@ export function createTaskAgent(spec: TaskAgentSpec, options: TaskAgentOptions =
     // Selection binds the tools; approvals pause risky calls; least privilege refuses forbidden ones at execution;
     // the tenant policy applies the caller's model tier and rate limits (tools, tokens).
     middleware: [toolSelectionMiddleware({ index: appToolIndex }), approvalMiddleware(scope, spec.name), leastPrivilegeMiddleware(spec.name), tenantPolicyMiddleware(spec.name, { agentTier: tierFor(spec.name, spec.defaultTier), fixedModel: model !== undefined }), piiRedactionMiddleware(), untrustedContentMiddleware(spec.name), outputRepairMiddleware("task_result"),
-      // Context budget last: its wrapModelCall is then the innermost and measures exactly what is sent (the tools
-      // selection bound, redacted and spotlighted messages, repair turns). Selection need not run after it: it
-      // ranks by the goal and latest request, which compaction pins.
+      // Context budget after the guards and selection: its wrapModelCall then measures what is sent (the tools
+      // selection bound, redacted and spotlighted messages, repair turns); the layers below it change the model,
+      // not the messages. Selection need not run after it: it ranks by the goal and latest request, which
+      // compaction pins.
       contextBudgetMiddleware({ agent: spec.name, systemPrompt, tools }),
       // The cost governor sees the compacted request and admits each call (compress, fast tier, approval or stop);
       // retries and fallbacks below it are governed call by call by the model's governor callback.

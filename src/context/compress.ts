@@ -18,9 +18,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { AIMessage, SystemMessage, type BaseMessage, type ToolMessage } from "@langchain/core/messages";
-import { countPromptTokens } from "../cost/tokens.js";
 import { textOf } from "../models/offline/planner.js";
-import { callTokens, truncateToTokens } from "./tokens.js";
+import { callTokens, messageTokens, truncateToTokens } from "./tokens.js";
 import { isComplete, toSteps, type Step } from "./steps.js";
 import { CONTEXT_KIND_KEY, extractiveSummarizer, isSummaryMessage, resultDigest, type Summarizer } from "./summarizer.js";
 
@@ -100,7 +99,7 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
   for (let i = steps.length - 1; i >= 0; i--) {
     if (pinned.has(i)) continue;
     const step = steps[i]!;
-    const cost = countPromptTokens(step.messages);
+    const cost = messageTokens(step.messages);
     if (!isComplete(step) || isSummaryMessage(step.messages[0]!) || keptTokens + cost > tailRoom) break;
     kept.add(i);
     keptTokens += cost;
@@ -117,7 +116,7 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
     stretches[stretches.length - 1]!.push(step);
   });
   const toSummarize = stretches.filter((s) => s.length > 0);
-  const summarizedTokens = toSummarize.map((s) => countPromptTokens(s.flatMap((step) => step.messages)));
+  const summarizedTokens = toSummarize.map((s) => messageTokens(s.flatMap((step) => step.messages)));
   const totalSummarized = summarizedTokens.reduce((a, b) => a + b, 0);
   const room = Math.max(0, target - fixed - keptTokens - MESSAGE_FRAMING * toSummarize.length);
 
@@ -152,7 +151,7 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
     if (tokens <= budget) break;
     const over = tokens - budget;
     const text = textOf(summary);
-    summary.content = truncateToTokens(text, Math.max(MIN_SUMMARY_TOKENS, countPromptTokens([summary]) - MESSAGE_FRAMING - over));
+    summary.content = truncateToTokens(text, Math.max(MIN_SUMMARY_TOKENS, messageTokens([summary]) - MESSAGE_FRAMING - over));
     tokens = count(out);
   }
   const keptSteps = [...kept].filter((i) => !pinned.has(i)).length;

@@ -14,7 +14,7 @@ import { unspotlight } from "../guardrails/spotlight.js";
 import { renderData } from "../models/offline/answer-writer.js";
 import { OFFLINE_MODEL_NAME } from "../models/offline/offline-chat-model.js";
 import { textOf } from "../models/offline/planner.js";
-import { truncateToTokens } from "./tokens.js";
+import { memoTokens, truncateToTokens } from "./tokens.js";
 import { toSteps } from "./steps.js";
 
 export interface SummaryRequest {
@@ -156,12 +156,17 @@ const render = (lines: Line[]) => [SUMMARY_HEADER, ...lines.map((l) => l.text)].
 export function extractiveSummary(messages: BaseMessage[], maxTokens: number): string {
   let lines = linesOf(messages);
   if (countTokens(render(lines)) <= maxTokens) return render(lines);
-  // Fold the oldest lines until the rest fits: find the smallest number of lines to fold (binary search).
+  // Fold the oldest lines until the rest fits: the fewest lines to fold, by binary search over per-line counts
+  // (the sum of the lines' tokens, plus one per line break, is close to the text's; the cut below makes it exact).
+  const lineTokens = lines.map((l) => memoTokens(l.text) + 1);
+  const suffix: number[] = new Array(lines.length + 1).fill(0);
+  for (let i = lines.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + lineTokens[i]!;
+  const header = countTokens(SUMMARY_HEADER);
   let low = 1;
   let high = lines.length;
   while (low < high) {
     const mid = Math.floor((low + high) / 2);
-    if (countTokens(render([fold(lines.slice(0, mid)), ...lines.slice(mid)])) <= maxTokens) high = mid;
+    if (header + countTokens(fold(lines.slice(0, mid)).text) + 1 + suffix[mid]! <= maxTokens) high = mid;
     else low = mid + 1;
   }
   lines = [fold(lines.slice(0, low)), ...lines.slice(low)];

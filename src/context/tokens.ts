@@ -8,7 +8,7 @@ import { getEncoding, type Tiktoken } from "js-tiktoken";
 import type { BaseMessage } from "@langchain/core/messages";
 import { isStructuredTool } from "@langchain/core/tools";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
-import { countPromptTokens } from "../cost/tokens.js";
+import { countTokens } from "../cost/tokens.js";
 
 let encoder: Tiktoken | undefined;
 const encoding = () => (encoder ??= getEncoding("cl100k_base"));
@@ -16,10 +16,17 @@ const encoding = () => (encoder ??= getEncoding("cl100k_base"));
 /** The text cut to at most `maxTokens` tokens (whole tokens, with "…" when cut). */
 export function truncateToTokens(text: string, maxTokens: number): string {
   if (maxTokens <= 0) return "";
-  const tokens = encoding().encode(text);
-  if (tokens.length <= maxTokens) return text;
+  // Every token is at least one character; and no token is longer than this many, so the cut falls inside
+  // the prefix: encoding only the prefix keeps long texts cheap.
+  if (text.length <= maxTokens) return text;
+  const prefix = text.slice(0, maxTokens * MAX_TOKEN_CHARS);
+  const tokens = encoding().encode(prefix);
+  if (tokens.length <= maxTokens && prefix.length === text.length) return text;
   return `${encoding().decode(tokens.slice(0, Math.max(0, maxTokens - 1)))}…`;
 }
+
+/** Longer than any cl100k token met in text (its longest are runs of spaces or repeated punctuation, 128 chars max). */
+const MAX_TOKEN_CHARS = 128;
 
 /** The schema of a bound tool in the shape providers receive (and the offline model counts): name, description, parameters. */
 export interface ToolSchema {
@@ -53,8 +60,37 @@ function toolSchema(tool: unknown): ToolSchema {
   return { name: plain.name ?? "tool", description: plain.description ?? "", parameters: plain.schema ? toJsonSchema(plain.schema as never) : {} };
 }
 
+/**
+ * Token counts by text, newest kept: a long task counts the same messages and schemas at every call, and BPE
+ * encoding dominated its time (about 20 ms per call) before this memo.
+ */
+const memo = new Map<string, number>();
+const MEMO_ENTRIES = 4000;
+
+export function memoTokens(text: string): number {
+  if (text.length < 64) return countTokens(text);
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const counted = countTokens(text);
+  memo.set(text, counted);
+  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+  return counted;
+}
+
+/** `countPromptTokens` (src/cost/tokens.ts), same formula, with the memo: messages plus the JSON of the tool schemas. */
+export function messageTokens(messages: BaseMessage[], toolSchemas: unknown[] = []): number {
+  let total = 0;
+  for (const message of messages) {
+    total += 4 + memoTokens(typeof message.content === "string" ? message.content : JSON.stringify(message.content));
+    const calls = (message as { tool_calls?: unknown[] }).tool_calls;
+    if (calls?.length) total += memoTokens(JSON.stringify(calls));
+  }
+  if (toolSchemas.length > 0) total += memoTokens(JSON.stringify(toolSchemas));
+  return total;
+}
+
 /** Tokens of a model call: system message (when non-empty, as langchain sends it), messages and tool schemas. */
 export function callTokens(system: BaseMessage | undefined, messages: BaseMessage[], toolSchemas: unknown[] = []): number {
   const withSystem = system && system.text !== "" ? [system, ...messages] : messages;
-  return countPromptTokens(withSystem, toolSchemas);
+  return messageTokens(withSystem, toolSchemas);
 }
