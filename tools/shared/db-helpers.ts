@@ -50,7 +50,10 @@ export function auditedWrite<T>(
     }
     const outcome = change(ctx.db);
     const result = outcome instanceof NoChange ? outcome.result : outcome;
-    if (!(outcome instanceof NoChange)) writeAudit(ctx, args, result);
+    if (!(outcome instanceof NoChange)) {
+      writeAudit(ctx, args, result);
+      bumpRecordVersions(ctx.db, args, result);
+    }
     if (ctx.idempotencyKey) {
       ctx.db.sql
         .prepare("INSERT INTO tool_ledger (key, tool, args, result, created_at) VALUES (?, ?, ?, ?, ?)")
@@ -98,4 +101,51 @@ export function requireRow<T>(db: CompanyDb, table: string, id: string, what: st
 
 function assertTableName(table: string): void {
   if (!/^[a-z_]+$/.test(table)) throw new Error(`Invalid table name ${table}`);
+}
+
+/**
+ * Record versions: a write bumps the version of every record it names (ids in its arguments and result, and
+ * `*_id` argument values such as a service id) and of each record kind (`kind:ORD`, `kind:service_id`), in the
+ * same transaction. Answers cached from reads (src/cache/semantic-cache.ts) keep the versions they saw and are
+ * dropped when one has moved. The table is created on first use, so databases seeded before it work unchanged.
+ */
+const versioned = new WeakSet<CompanyDb>();
+
+function ensureVersionTable(db: CompanyDb): void {
+  if (versioned.has(db)) return;
+  db.sql.exec("CREATE TABLE IF NOT EXISTS record_versions (key TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+  versioned.add(db);
+}
+
+/** The version keys a write touches: record ids, `*_id` argument values, and their kinds. */
+export function recordKeysOf(args: unknown, result?: unknown): string[] {
+  const keys = new Set<string>();
+  for (const id of JSON.stringify([args ?? null, result ?? null]).match(/\b[A-Z]{2,4}-\d+\b/g) ?? []) {
+    keys.add(id);
+    keys.add(`kind:${id.split("-")[0]}`);
+  }
+  if (args && typeof args === "object") {
+    for (const [field, value] of Object.entries(args as Record<string, unknown>)) {
+      if (field.endsWith("_id") && typeof value === "string" && value && !/^[A-Z]{2,4}-\d+$/.test(value)) {
+        keys.add(value);
+        keys.add(`kind:${field}`);
+      }
+    }
+  }
+  return [...keys];
+}
+
+function bumpRecordVersions(db: CompanyDb, args: unknown, result: unknown): void {
+  const keys = recordKeysOf(args, result);
+  if (keys.length === 0) return;
+  ensureVersionTable(db);
+  const bump = db.sql.prepare("INSERT INTO record_versions (key, version) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET version = version + 1");
+  for (const key of keys) bump.run(key);
+}
+
+/** Current versions of `keys` (0 for a record never written). @example recordVersions(db, ["ORD-10233"]) */
+export function recordVersions(db: CompanyDb, keys: readonly string[]): Record<string, number> {
+  ensureVersionTable(db);
+  const get = db.sql.prepare("SELECT version FROM record_versions WHERE key = ?").pluck();
+  return Object.fromEntries(keys.map((key) => [key, (get.get(key) as number | undefined) ?? 0]));
 }
