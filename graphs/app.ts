@@ -26,7 +26,7 @@ import { InvalidRequestError, InvalidResumeError, UnknownThreadError } from "../
 import { toProgressEvents, type ProgressEvent } from "./progress.js";
 import { isKeelTool, type KeelTool } from "../src/toolkit/define-tool.js";
 import { capabilityManifest } from "../src/guardrails/manifest.js";
-import { BudgetExceededError } from "../src/cost/governor.js";
+import { BudgetExceededError, budgetStopOf } from "../src/cost/governor.js";
 import { beginRequest, isBudgetRequest, requestUsage, spendSummary, validateCostSettings } from "../src/cost/app-support.js";
 
 /** A human's answer to an approval request. */
@@ -142,9 +142,11 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     try {
       return await driveTurn(input, threadId, runOptions, costScope);
     } catch (error) {
-      if (!(error instanceof BudgetExceededError)) throw error;
+      // A stop in a task agent arrives wrapped by langchain (MiddlewareError); one in the router, as it is.
+      const stop: BudgetExceededError | undefined = budgetStopOf(error);
+      if (!stop) throw error;
       const usage = { ...requestUsage(costScope.request_id), ...spendSummary(threadId, costScope.tenant_id) };
-      return { threadId, status: "stopped", answer: error.message, approvals: [], reports: [], usage };
+      return { threadId, status: "stopped", answer: stop.message, approvals: [], reports: [], usage };
     }
   }
 

@@ -87,6 +87,14 @@ export class BudgetExceededError extends KeelError {
   }
 }
 
+/** The budget stop behind an error, also when langchain's agent wrapped it (`MiddlewareError` with a `cause`). */
+export function budgetStopOf(error: unknown): BudgetExceededError | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof BudgetExceededError) return e;
+  }
+  return undefined;
+}
+
 /** Counters since the process started (or `resetStats`): what the ladder did and whether a budget was overrun. */
 export interface GovernorStats {
   /** Calls admitted under budget. */
