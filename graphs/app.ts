@@ -28,6 +28,10 @@ import { isKeelTool, type KeelTool } from "../src/toolkit/define-tool.js";
 import { capabilityManifest } from "../src/guardrails/manifest.js";
 import { BudgetExceededError, budgetStopOf } from "../src/cost/governor.js";
 import { beginRequest, isBudgetRequest, requestUsage, spendSummary, validateCostSettings } from "../src/cost/app-support.js";
+import { setupObservability, type Observability } from "../src/observability/observability.js";
+import { observeTurn } from "../src/observability/turn-metrics.js";
+import { recordBudgetStop } from "../src/observability/metrics.js";
+import { latestRootRunId, recordApprovalFeedback, type FeedbackDecision } from "../src/observability/feedback.js";
 
 /** A human's answer to an approval request. */
 export const ApprovalDecisionSchema = z.discriminatedUnion("decision", [
@@ -96,6 +100,8 @@ export interface KeelAppOptions {
   checkpointer?: BaseCheckpointSaver;
   /** MCP servers whose tools join the agents (see src/mcp/mcp-tools.ts); default: `KEEL_MCP_CONFIG`. */
   mcpConfigFile?: string;
+  /** Tracing, metrics and feedback; default: from the environment (src/observability/observability.ts). */
+  observability?: Observability;
 }
 
 export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelApp> {
@@ -109,6 +115,9 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
   const handle: CheckpointerHandle | undefined = options.checkpointer ? undefined : await openCheckpointer();
   const saver = options.checkpointer ?? handle!.saver;
   const graph = buildMetaGraph(agents).compile({ checkpointer: saver, name: "meta" });
+  const obs = options.observability ?? (await setupObservability());
+  // Root run id of each thread's latest turn: feedback on an approval goes on the run that asked for it.
+  const lastRootRun = new Map<string, string>();
 
   const configFor = (threadId: string, userId?: string, extra: Record<string, unknown> = {}) => ({ configurable: { thread_id: threadId, ...(userId ? { user_id: userId } : {}), ...extra } });
 
@@ -136,6 +145,21 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     return approvals;
   }
 
+  /** Records a human's decision (with the argument diff) and sends it as LangSmith feedback when tracing is on. */
+  async function feedback(threadId: string, approval: PendingApproval, decision: FeedbackDecision, who: Omit<RunOptions, "threadId">): Promise<void> {
+    await recordApprovalFeedback({
+      threadId,
+      runId: lastRootRun.get(threadId) ?? latestRootRunId(threadId, obs.settings.traceDir),
+      interruptId: approval.interruptId,
+      kind: approval.kind,
+      tool: approval.tool,
+      proposed: approval.args,
+      decision,
+      ...(who.userId ? { userId: who.userId } : {}),
+      ...(who.tenantId ? { tenantId: who.tenantId } : {}),
+    }, obs);
+  }
+
   /** A budget stop ends the turn with its message (status "stopped") instead of an error. */
   async function drive(input: unknown, threadId: string, runOptions: Omit<RunOptions, "threadId">): Promise<TurnResult> {
     const costScope = beginRequest(threadId, input instanceof Command, runOptions.tenantId);
@@ -152,16 +176,27 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
 
   async function driveTurn(input: unknown, threadId: string, runOptions: Omit<RunOptions, "threadId">, costScope: Record<string, string>): Promise<TurnResult> {
     const tracker = new UsageTracker();
-    const stream = await graph.stream(input as never, {
-      ...configFor(threadId, runOptions.userId, costScope),
-      streamMode: "updates",
-      subgraphs: true,
-      callbacks: [tracker],
-    });
-    // Middleware nodes re-emit the model's message in their updates: report each tool call and result once.
+    const runId = randomUUID();
+    lastRootRun.set(threadId, runId);
     const seen = new Set<string>();
-    for await (const [namespace, update] of stream as AsyncIterable<[string[], Record<string, unknown>]>) {
-      for (const event of toProgressEvents(namespace, update, seen)) runOptions.onProgress?.(event);
+    try {
+      const stream = await graph.stream(input as never, {
+        ...configFor(threadId, runOptions.userId, costScope),
+        streamMode: "updates",
+        subgraphs: true,
+        runId,
+        runName: "meta",
+        metadata: { thread_id: threadId, tenant_id: costScope.tenant_id, agent_path: "meta", ...(runOptions.userId ? { user_id: runOptions.userId } : {}) },
+        callbacks: [tracker, ...obs.callbacks()],
+      });
+      // Middleware nodes re-emit the model's message in their updates: report each tool call and result once.
+      for await (const [namespace, update] of stream as AsyncIterable<[string[], Record<string, unknown>]>) {
+        for (const event of toProgressEvents(namespace, update, seen)) runOptions.onProgress?.(event);
+      }
+    } catch (error) {
+      if (error instanceof BudgetExceededError) recordBudgetStop(costScope.tenant_id, error.breach.scope);
+      observeTurn({ threadId, tenant: costScope.tenant_id, status: error instanceof BudgetExceededError ? "stopped" : "error", approvals: [], reportRoutes: [] });
+      throw error;
     }
     const approvals = await pending(threadId);
     const state = await snapshot(threadId);
@@ -169,11 +204,13 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     const reports = Object.values(values.reports ?? {});
     const usage = { ...tracker.totals(), ...spendSummary(threadId, costScope.tenant_id!) };
     if (approvals.length > 0) {
+      observeTurn({ threadId, tenant: costScope.tenant_id, status: "needs_approval", approvals, reportRoutes: [] });
       for (const approval of approvals) runOptions.onProgress?.({ kind: "approval", tool: approval.tool, args: approval.args, description: approval.description });
       return { threadId, status: "needs_approval", approvals, reports, usage };
     }
     const last = lastAiMessage(values.messages ?? []);
     const status = values.pendingClarification ? "clarifying" : "answered";
+    observeTurn({ threadId, tenant: costScope.tenant_id, status, approvals: [], reportRoutes: reports.map((r) => r.route) });
     return { threadId, status, answer: last ? textOf(last) : "", approvals: [], reports, usage };
   }
 
@@ -208,6 +245,7 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
       const value = parsed.data;
       if (approval.kind === "budget") {
         if (value.decision === "edit") throw new InvalidResumeError("A budget approval cannot be edited.", 'Resume with {"decision":"approve"} or {"decision":"reject"}; the call is still waiting.');
+        await feedback(threadId, approval, value, runOptions);
         return drive(new Command({ resume: { decision: value.decision } }), threadId, runOptions);
       }
       if (approval.kind === "review") {
@@ -216,6 +254,7 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
           throw new InvalidResumeError("Editing a review needs args.answer: the answer to send instead.", "Resume with {\"decision\":\"edit\",\"args\":{\"answer\":\"...\"}}; the review is still waiting.");
         }
         const reviewDecision = value.decision === "edit" ? { decision: "edit", answer } : value.decision === "reject" ? { decision: "reject", reason: value.reason } : { decision: "approve" };
+        await feedback(threadId, approval, value, runOptions);
         return drive(new Command({ resume: reviewDecision }), threadId, runOptions);
       }
       if (value.decision === "edit") {
@@ -228,6 +267,7 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
           );
         }
       }
+      await feedback(threadId, approval, value, runOptions);
       const hitlDecision =
         value.decision === "approve"
           ? { type: "approve" }
@@ -240,6 +280,7 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     pendingApprovals: pending,
 
     async close() {
+      await obs.flush();
       await handle?.close();
       await mcp?.close();
     },

@@ -252,7 +252,7 @@ CREATE TABLE IF NOT EXISTS approval_feedback (
   thread_id     TEXT NOT NULL,
   run_id        TEXT,                              -- root run of the turn that asked (LangSmith run id)
   interrupt_id  TEXT NOT NULL,
-  kind          TEXT NOT NULL CHECK (kind IN ('action','review')),
+  kind          TEXT NOT NULL CHECK (kind IN ('action','review','budget')),
   tool          TEXT NOT NULL,
   decision      TEXT NOT NULL CHECK (decision IN ('approve','edit','reject')),
   proposed_args TEXT NOT NULL,                     -- JSON

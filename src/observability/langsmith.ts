@@ -99,6 +99,8 @@ function metadataOf(run: Run): Record<string, unknown> {
 /** Shared between a tracer and the copies LangGraph makes of it (copyWithTracingConfig). */
 class TracerState {
   readonly totals = new Map<string, Totals>();
+  /** Tool selections announced in a node, for the node's model run. */
+  readonly selections = new Map<string, ToolSelectionTrace>();
 }
 
 export class KeelLangSmithTracer extends LangChainTracer {
@@ -119,7 +121,10 @@ export class KeelLangSmithTracer extends LangChainTracer {
     const cached = (run.extra as { cached?: boolean }).cached === true;
     metadata.keel_model = model;
     if (cached) metadata.keel_cache_hit = true;
-    const selection = message?.response_metadata?.keel_tool_selection as ToolSelectionTrace | undefined;
+    const parentId = run.parent_run_id;
+    const announced = parentId ? this.state.selections.get(parentId) : undefined;
+    if (announced) this.state.selections.delete(parentId!);
+    const selection = announced ?? (message?.response_metadata?.keel_tool_selection as ToolSelectionTrace | undefined);
     if (selection) {
       metadata.keel_tools_selected = selection.bound;
       metadata.keel_tool_scores = selection.scores;
@@ -159,6 +164,10 @@ export class KeelLangSmithTracer extends LangChainTracer {
   /** Guardrail decisions and other Keel events dispatched inside a run go into that run's metadata. */
   override async handleCustomEvent(eventName: string, data: unknown, runId: string): Promise<void> {
     if (!eventName.startsWith("keel.")) return;
+    if (eventName === "keel.tool_selection" && data && typeof data === "object") {
+      if (this.state.selections.size > 1_000) this.state.selections.clear();
+      this.state.selections.set(runId, data as ToolSelectionTrace);
+    }
     const run = this.getRunById(runId);
     if (!run) return;
     const metadata = metadataOf(run);

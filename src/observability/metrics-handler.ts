@@ -67,15 +67,19 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       const cost = costUsd(info.model, info.tokens.input, info.tokens.output);
       if (cost !== undefined && extraParams?.cached !== true) metrics.costUsd.inc(labels, cost);
     }
-    if (info.toolSelection) {
-      const scores = Object.values(info.toolSelection.scores);
-      recordRetrieval(run.agent, {
-        bound: info.toolSelection.bound.length,
-        ...(scores.length ? { topScore: Math.max(...scores) } : {}),
-        noTool: scores.length === 0,
-        ...(info.toolSelection.fallback ? { fallback: info.toolSelection.fallback } : {}),
-      });
-    }
+  }
+
+  /** Tool retrievals, announced by the tool-selection middleware as `keel.tool_selection` events. */
+  override handleCustomEvent(eventName: string, data: unknown, _runId: string, _tags?: string[], metadata?: Record<string, unknown>): void {
+    if (eventName !== "keel.tool_selection" || !data || typeof data !== "object") return;
+    const selection = data as { bound: string[]; scores: Record<string, number>; noTool?: boolean; fallback?: string };
+    const scores = Object.values(selection.scores ?? {});
+    recordRetrieval(agentOf(metadata), {
+      bound: selection.bound?.length ?? 0,
+      ...(scores.length ? { topScore: Math.max(...scores) } : {}),
+      ...(selection.noTool ? { noTool: true } : {}),
+      ...(selection.fallback ? { fallback: selection.fallback } : {}),
+    });
   }
 
   override handleLLMError(_err: Error, runId: string): void {
@@ -83,7 +87,10 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
     if (run) metrics.modelLatency.observe({ agent: run.agent, model: run.model ?? "unknown" }, run.seconds);
   }
 
-  override handleChainStart(_chain: Serialized, _inputs: ChainValues, runId: string, _runType?: string, _tags?: string[], metadata?: Record<string, unknown>, runName?: string): void {
+  // Called as (chain, inputs, runId, parentRunId, tags, metadata, runType, runName), whatever the declaration says.
+  override handleChainStart(_chain: Serialized, _inputs: ChainValues, runId: string, _parentRunId?: string, _tags?: string[], metadataArg?: Record<string, unknown>, _runType?: string, runNameArg?: string): void {
+    const metadata = metadataArg as unknown as Record<string, unknown> | undefined;
+    const runName = runNameArg as string | undefined;
     // Only the run of a graph node itself (its name is the node's name), not the runnables inside it.
     const node = metadata?.langgraph_node;
     if (typeof node !== "string" || runName !== node) return;

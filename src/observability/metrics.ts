@@ -21,7 +21,7 @@ collectDefaultMetrics({ register: registry, prefix: "keel_process_" });
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 export const metrics = {
-  requests: new Counter({ name: "keel_requests_total", help: "Turns handled (run or resume), by tenant and outcome (answered, needs_approval, clarifying, error).", labelNames: ["tenant", "status"] as const, registers: [registry] }),
+  requests: new Counter({ name: "keel_requests_total", help: "Turns handled (run or resume), by tenant and outcome (answered, needs_approval, clarifying, stopped, error).", labelNames: ["tenant", "status"] as const, registers: [registry] }),
   modelCalls: new Counter({ name: "keel_model_calls_total", help: "Model calls, by tenant, agent and model.", labelNames: ["tenant", "agent", "model"] as const, registers: [registry] }),
   tokens: new Counter({ name: "keel_tokens_total", help: "Tokens of model calls, by tenant, agent, model and direction (input, output).", labelNames: ["tenant", "agent", "model", "direction"] as const, registers: [registry] }),
   costUsd: new Counter({ name: "keel_cost_usd_total", help: "Cost of model calls in USD, by tenant, agent and model (models without a price add nothing).", labelNames: ["tenant", "agent", "model"] as const, registers: [registry] }),
@@ -35,8 +35,8 @@ export const metrics = {
   cacheLookups: new Counter({ name: "keel_cache_lookups_total", help: "Cache lookups, by cache (e.g. exact, semantic, routing) and result (hit, miss); hit rate = hit / all.", labelNames: ["cache", "result"] as const, registers: [registry] }),
   guardrailEvents: new Counter({ name: "keel_guardrail_events_total", help: "Guardrail decisions, by kind and agent.", labelNames: ["kind", "agent"] as const, registers: [registry] }),
   guardrailBlocks: new Counter({ name: "keel_guardrail_blocks_total", help: "Guardrail decisions that blocked or stripped something, by kind and agent.", labelNames: ["kind", "agent"] as const, registers: [registry] }),
-  approvalsRequested: new Counter({ name: "keel_approvals_requested_total", help: "Approvals asked of a human, by kind (action, review) and tool.", labelNames: ["kind", "tool"] as const, registers: [registry] }),
-  approvalDecisions: new Counter({ name: "keel_approval_decisions_total", help: "Human decisions on approvals, by kind (action, review) and decision (approve, edit, reject).", labelNames: ["kind", "decision"] as const, registers: [registry] }),
+  approvalsRequested: new Counter({ name: "keel_approvals_requested_total", help: "Approvals asked of a human, by kind (action, review, budget) and tool.", labelNames: ["kind", "tool"] as const, registers: [registry] }),
+  approvalDecisions: new Counter({ name: "keel_approval_decisions_total", help: "Human decisions on approvals, by kind (action, review, budget) and decision (approve, edit, reject).", labelNames: ["kind", "decision"] as const, registers: [registry] }),
   approvalsPending: new Gauge({ name: "keel_approvals_pending", help: "Approvals waiting for a human now (threads this process has seen).", registers: [registry] }),
   humanOverrideRate: new Gauge({ name: "keel_human_override_rate", help: "Edits and rejections over approvals asked (0 when none asked).", registers: [registry] }),
   agentReports: new Counter({ name: "keel_agent_reports_total", help: "Task agent results, by route.", labelNames: ["route"] as const, registers: [registry] }),
@@ -111,7 +111,7 @@ export function setPendingApprovals(threadId: string, count: number): void {
 }
 
 /** An approval newly asked of a human. */
-export function recordApprovalRequested(kind: "action" | "review", tool: string): void {
+export function recordApprovalRequested(kind: "action" | "review" | "budget", tool: string): void {
   metrics.approvalsRequested.inc({ kind, tool });
   approvalsAsked += 1;
   if (kind === "review") {
@@ -122,7 +122,7 @@ export function recordApprovalRequested(kind: "action" | "review", tool: string)
 }
 
 /** A human's decision on an approval. */
-export function recordApprovalDecision(kind: "action" | "review", decision: "approve" | "edit" | "reject"): void {
+export function recordApprovalDecision(kind: "action" | "review" | "budget", decision: "approve" | "edit" | "reject"): void {
   metrics.approvalDecisions.inc({ kind, decision });
   if (decision !== "approve") overrides += 1;
   updateRates();

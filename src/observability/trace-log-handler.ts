@@ -12,12 +12,13 @@ import type { ChainValues } from "@langchain/core/utils/types";
 import { costUsd } from "../cost/prices.js";
 import { maskValue } from "./mask.js";
 import { isInterrupt, llmResultInfo, requestedModel, traceMessage } from "./run-info.js";
-import { TRACE_LOG_VERSION, TraceLogWriter, UNTHREADED, type TraceRecord, type TraceRunKind } from "./trace-log.js";
+import { TRACE_LOG_VERSION, TraceLogWriter, UNTHREADED, type ToolSelectionTrace, type TraceRecord, type TraceRunKind } from "./trace-log.js";
 
 interface OpenRun {
   threadId: string;
   at: number;
   model?: string;
+  toolSelection?: ToolSelectionTrace;
 }
 
 /** Metadata keys worth keeping in the log (the rest is LangGraph bookkeeping or duplicated elsewhere). */
@@ -59,6 +60,8 @@ export class TraceLogHandler extends BaseCallbackHandler {
   // Inline: records are written in the order runs happen, and nothing is left to flush at exit.
   override awaitHandlers = true;
   private readonly open = new Map<string, OpenRun>();
+  /** Tool selections announced in a node (keel.tool_selection), waiting for the node's model call. */
+  private readonly selections = new Map<string, ToolSelectionTrace>();
 
   constructor(private readonly writer: TraceLogWriter = new TraceLogWriter()) {
     super();
@@ -106,7 +109,13 @@ export class TraceLogHandler extends BaseCallbackHandler {
     this.emit({ type: "error", threadId: run.threadId, runId, error: maskValue(message), durationMs: run.durationMs, ...(interrupted ? { interrupted: true } : {}) } as Omit<TraceRecord, "v" | "ts">);
   }
 
-  override handleChainStart(chain: Serialized, inputs: ChainValues, runId: string, _runType?: string, tags?: string[], metadata?: Record<string, unknown>, runName?: string, parentRunId?: string): void {
+  // The declared parameter order of handleChainStart differs from the order CallbackManager calls it with
+  // (chain, inputs, runId, parentRunId, tags, metadata, runType, runName), which BaseTracer also uses.
+  override handleChainStart(chain: Serialized, inputs: ChainValues, runId: string, parentRunIdArg?: string, tagsArg?: string[], metadataArg?: Record<string, unknown>, _runType?: string, runNameArg?: string): void {
+    const parentRunId = parentRunIdArg as string | undefined;
+    const tags = tagsArg as unknown as string[] | undefined;
+    const metadata = metadataArg as unknown as Record<string, unknown> | undefined;
+    const runName = runNameArg as string | undefined;
     const name = runName ?? chain?.id?.[chain.id.length - 1] ?? "chain";
     this.begin("chain", runId, parentRunId, name, asRecord(toTraceValue(inputs)), tags, metadata);
   }
@@ -127,6 +136,12 @@ export class TraceLogHandler extends BaseCallbackHandler {
     const inputs = { messages: (messages[0] ?? []).map(traceMessage), ...(toolNames?.length ? { tools: toolNames } : {}) };
     const name = runName ?? llm?.id?.[llm.id.length - 1] ?? "model";
     this.begin("llm", runId, parentRunId, name, inputs, tags, metadata, requestedModel(extraParams, llm?.id, metadata));
+    const selection = parentRunId ? this.selections.get(parentRunId) : undefined;
+    const open = this.open.get(runId);
+    if (selection && open) {
+      open.toolSelection = selection;
+      this.selections.delete(parentRunId!);
+    }
   }
 
   override handleLLMStart(llm: Serialized, prompts: string[], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, tags?: string[], metadata?: Record<string, unknown>, runName?: string): void {
@@ -149,7 +164,7 @@ export class TraceLogHandler extends BaseCallbackHandler {
       ...(info.tokens ? { tokens: info.tokens } : {}),
       ...(cost !== undefined ? { costUsd: extraParams?.cached === true ? 0 : cost } : {}),
       ...(extraParams?.cached === true ? { cached: true } : {}),
-      ...(info.toolSelection ? { toolSelection: info.toolSelection } : {}),
+      ...((run.toolSelection ?? info.toolSelection) ? { toolSelection: run.toolSelection ?? info.toolSelection } : {}),
     } as Omit<TraceRecord, "v" | "ts">);
   }
 
@@ -193,6 +208,11 @@ export class TraceLogHandler extends BaseCallbackHandler {
 
   override handleCustomEvent(eventName: string, data: unknown, runId: string, _tags?: string[], metadata?: Record<string, unknown>): void {
     const threadId = this.open.get(runId)?.threadId ?? this.threadFor(metadata, undefined);
+    if (eventName === "keel.tool_selection" && data && typeof data === "object") {
+      const { bound, scores, fallback } = data as ToolSelectionTrace;
+      if (this.selections.size > 1_000) this.selections.clear();
+      this.selections.set(runId, { bound, scores, ...(fallback ? { fallback } : {}) });
+    }
     this.emit({ type: "event", threadId, runId, name: eventName, data: maskValue(toTraceValue(data)) } as Omit<TraceRecord, "v" | "ts">);
   }
 

@@ -17,6 +17,7 @@ import { textOf } from "../models/offline/planner.js";
 import { SEARCH_TOOLS_NAME, toolsFoundBySearch } from "./search-tools.js";
 import type { ToolIndex } from "../retrieval/tool-index.js";
 import { grantedScopes, isGranted } from "./grants.js";
+import { emitTraceEvent } from "../observability/trace-events.js";
 
 export interface ToolSelectionSettings {
   mode: "retrieval" | "all";
@@ -70,16 +71,16 @@ export function toolSelectionMiddleware(options: ToolSelectionOptions) {
       });
       const chosen = new Set([...selection.tools.map((t) => t.name), ...toolsFoundBySearch(request.messages), SEARCH_TOOLS_NAME]);
       const tools = permitted.filter((t) => chosen.has(t.name));
-      const response = await handler({ ...request, tools });
-      // Visible in traces and streams: what was bound, with scores.
-      response.response_metadata = {
-        ...response.response_metadata,
-        keel_tool_selection: {
-          bound: tools.map((t) => t.name),
-          scores: Object.fromEntries(selection.tools.map((t) => [t.name, Number(t.score.toFixed(4))])),
-          ...(selection.fallback ? { fallback: selection.fallback } : {}),
-        },
+      const keelToolSelection = {
+        bound: tools.map((t) => t.name),
+        scores: Object.fromEntries(selection.tools.map((t) => [t.name, Number(t.score.toFixed(4))])),
+        ...(selection.fallback ? { fallback: selection.fallback } : {}),
       };
+      // Into the trace before the call (tracing metadata of the model run, retrieval metrics).
+      await emitTraceEvent("keel.tool_selection", { ...keelToolSelection, ...(selection.noTool ? { noTool: true } : {}) });
+      const response = await handler({ ...request, tools });
+      // Visible in streams and the agent's state: what was bound, with scores.
+      response.response_metadata = { ...response.response_metadata, keel_tool_selection: keelToolSelection };
       return response;
     },
   });
