@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import http from "node:http";
-import { SignJWT, generateKeyPair, exportJWK, type JWK } from "jose";
+import { SignJWT, generateKeyPair, exportJWK, type JWK, type GenerateKeyPairResult } from "jose";
+
+type SigningKey = GenerateKeyPairResult["privateKey"];
 import { CredentialVerifier, credentialOf, sha256Hex } from "./credentials.js";
 import { authSettings } from "./settings.js";
 import { parseTenants } from "../tenancy/tenant-config.js";
@@ -104,13 +106,13 @@ describe("JWT (HS256)", () => {
 describe("JWT (JWKS)", () => {
   let server: http.Server;
   let url: string;
-  let privateKey: CryptoKey;
-  let otherKey: CryptoKey;
+  let privateKey: SigningKey;
+  let otherKey: SigningKey;
 
   beforeAll(async () => {
     const pair = await generateKeyPair("ES256");
-    privateKey = pair.privateKey as CryptoKey;
-    otherKey = (await generateKeyPair("ES256")).privateKey as CryptoKey;
+    privateKey = pair.privateKey;
+    otherKey = (await generateKeyPair("ES256")).privateKey;
     const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "ES256", use: "sig" };
     server = http.createServer((_, res) => {
       res.writeHead(200, { "content-type": "application/json" });
@@ -123,7 +125,7 @@ describe("JWT (JWKS)", () => {
 
   it("accepts a token signed by a key of the set and refuses one signed by another key", async () => {
     const verifier = new CredentialVerifier(authSettings({ KEEL_JWKS_URL: url }), directory);
-    const sign = (key: CryptoKey) => new SignJWT({ sub: "carol", tenant_id: "acme", roles: ["admin"] }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setExpirationTime("5m").sign(key);
+    const sign = (key: SigningKey) => new SignJWT({ sub: "carol", tenant_id: "acme", roles: ["admin"] }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setExpirationTime("5m").sign(key);
     expect(await verifier.verify(headers({ authorization: `Bearer ${await sign(privateKey)}` }))).toEqual({ ok: true, principal: expect.objectContaining({ identity: "acme:carol", roles: ["admin"] }) });
     expect(await verifier.verify(headers({ authorization: `Bearer ${await sign(otherKey)}` }))).toEqual({ ok: false, reason: "jwt_invalid" });
     // An HS256 token made with the public key as secret (algorithm confusion) is refused.
