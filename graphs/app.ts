@@ -81,6 +81,12 @@ export interface KeelApp {
   run(request: string, options?: RunOptions): Promise<TurnResult>;
   resume(threadId: string, decision: unknown, options?: Omit<RunOptions, "threadId">): Promise<TurnResult>;
   pendingApprovals(threadId: string): Promise<PendingApproval[]>;
+  /**
+   * Finishes a turn that a crash cut short: runs the graph on from the thread's last checkpoint (writes of tasks
+   * that had finished are kept; the rest run again, and write tools answer repeats from their ledger). A thread
+   * with nothing left to run returns its current result; one waiting for an approval is refused (resume it).
+   */
+  recover(threadId: string, options?: Omit<RunOptions, "threadId">): Promise<TurnResult>;
   /** Where checkpoints are kept, for start-up messages. */
   readonly checkpoints: string;
   close(): Promise<void>;
@@ -278,6 +284,16 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     },
 
     pendingApprovals: pending,
+
+    async recover(threadId, runOptions = {}) {
+      const state = await snapshot(threadId);
+      if (!state.createdAt) throw new UnknownThreadError(`No conversation has thread id ${threadId}.`, "Check the id; start a new conversation to get one.");
+      if ((await pending(threadId)).length > 0) {
+        throw new InvalidRequestError(`Thread ${threadId} is waiting for an approval, not cut short.`, "Approve, edit or reject the pending action (resume) instead.");
+      }
+      // `null` input continues from the checkpoint; on a finished thread nothing runs and the result is read back.
+      return drive(null, threadId, runOptions);
+    },
 
     async close() {
       await obs.flush();
