@@ -1,6 +1,6 @@
 /**
  * Facts that must outlive the context window, in a LangGraph `BaseStore`, per thread and per user, inside the
- * tenant: `["keel_memory", <tenant>, "thread", <thread_id>]` and `["keel_memory", <tenant>, "user", <user_id>]`.
+ * tenant: `["keel-memory", <tenant>, "thread", <thread_id>]` and `["keel-memory", <tenant>, "user", <user_id>]`.
  *
  * Thread facts are written automatically when steps are summarized (one per tool call: what was called and the
  * gist of its result, ids and amounts included), so what a summary folds away can still be recalled. User facts
@@ -42,16 +42,19 @@ interface StoredFact {
   source?: string;
 }
 
-const ROOT = "keel_memory";
+const ROOT = "keel-memory";
 /** Facts read per namespace at most; the newest first. */
 const READ_LIMIT = 200;
 
-/** Store namespace labels may not contain "." (user ids are often emails): percent-encode it. */
+/**
+ * Store namespace labels may not contain "." (any store) nor "%", "_" or "\\" (PostgresStore: LIKE wildcards), and
+ * user ids are often emails: those characters (and the escape "~") become "~" + hex code.
+ */
 function label(value: string): string {
-  return value.replace(/%/g, "%25").replace(/\./g, "%2E") || "%00";
+  return value.replace(/[~._%\\]/g, (c) => `~${c.charCodeAt(0).toString(16).padStart(2, "0")}`) || "~00";
 }
 
-/** @example memoryNamespace("user", "acme", "ana@acme.test") // ["keel_memory", "acme", "user", "ana@acme%2Etest"] */
+/** @example memoryNamespace("user", "acme", "ana@acme.test") // ["keel-memory", "acme", "user", "ana@acme~2etest"] */
 export function memoryNamespace(kind: MemoryKind, tenant: string, id: string): string[] {
   return [ROOT, label(tenant), kind, label(id)];
 }

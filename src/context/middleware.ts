@@ -23,6 +23,7 @@ import { REMOVE_ALL_MESSAGES, type BaseStore } from "@langchain/langgraph";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { z } from "zod";
 import { chatModel } from "../models/provider.js";
+import { persistVault, threadVault } from "../guardrails/pii/vault-store.js";
 import { compressContext, type CompressResult } from "./compress.js";
 import { ContextBudgetError, contextSettings, type ContextSettings } from "./settings.js";
 import { extractiveSummarizer, isSummaryMessage, modelSummarizer, type Summarizer } from "./summarizer.js";
@@ -91,9 +92,13 @@ export function contextBudgetMiddleware(options: ContextBudgetOptions) {
   const overheads = new OverheadMemo();
   const estimate = messageTokens(options.systemPrompt ? [new SystemMessage(options.systemPrompt)] : [], options.tools ? boundToolSchemas(options.tools) : []);
   let summarizer = options.summarizer;
-  const summarize: Summarizer = (request) => {
-    summarizer ??= settings.summarizer === "extractive" ? extractiveSummarizer : modelSummarizer(fastModel());
-    return summarizer(request);
+  const summarizerFor = (configurable: Record<string, unknown> | undefined): Summarizer => (request) => {
+    if (options.summarizer) return options.summarizer(request);
+    if (settings.summarizer === "extractive") return extractiveSummarizer(request);
+    summarizer ??= modelSummarizer(fastModel());
+    if (summarizer === extractiveSummarizer) return summarizer(request);
+    // A summary model is a provider like any other: PII goes to it redacted, through the thread's vault.
+    return redacted(summarizer, String(configurable?.thread_id ?? "no-thread"))(request);
   };
   const storeOf = (runtime: { store?: BaseStore }) => runtime.store ?? options.store ?? defaultMemoryStore();
 
@@ -110,7 +115,7 @@ export function contextBudgetMiddleware(options: ContextBudgetOptions) {
       const result = await compressContext(messages, budget, {
         reserveTokens: overhead + memoryAllowance,
         target: Math.floor(budget * COMPACT_TO),
-        summarizer: summarize,
+        summarizer: summarizerFor(configurable),
         force: true,
       });
       // Nothing to summarize, or the pinned messages alone exceed it: wrapModelCall decides (and explains).
@@ -139,7 +144,7 @@ export function contextBudgetMiddleware(options: ContextBudgetOptions) {
       let tokens = callTokens(system, messages, schemas) + noteTokens;
       let compressed: CompressResult | undefined;
       if (tokens > budget) {
-        compressed = await compressContext(messages, budget, { system, toolSchemas: schemas, reserveTokens: noteTokens, summarizer: summarize });
+        compressed = await compressContext(messages, budget, { system, toolSchemas: schemas, reserveTokens: noteTokens, summarizer: summarizerFor(configurable) });
         if (!compressed.fits) {
           throw new ContextBudgetError(
             `The ${options.agent} agent's system prompt, bound tool schemas and pinned goal take ${compressed.tokens} tokens, more than KEEL_CONTEXT_BUDGET_TOKENS (${budget}).`,
@@ -158,6 +163,22 @@ export function contextBudgetMiddleware(options: ContextBudgetOptions) {
       return response;
     },
   });
+}
+
+function redacted(inner: Summarizer, threadId: string): Summarizer {
+  return async (request) => {
+    const vault = await threadVault(threadId);
+    const messages = request.messages.map((message) => {
+      if (typeof message.content !== "string") return message;
+      const { text } = vault.redact(message.content);
+      if (text === message.content) return message;
+      const Ctor = message.constructor as new (fields: Record<string, unknown>) => BaseMessage;
+      return new Ctor({ ...(message as unknown as Record<string, unknown>), content: text });
+    });
+    const goal = request.goal === undefined ? undefined : vault.redact(request.goal).text;
+    await persistVault(vault);
+    return inner({ ...request, messages, ...(goal === undefined ? {} : { goal }) });
+  };
 }
 
 let fast: BaseChatModel | undefined;
