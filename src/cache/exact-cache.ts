@@ -79,10 +79,13 @@ export function exactCache(settings: CacheSettings = cacheSettings()): KeelModel
 }
 
 /**
- * Sets the exact cache on a chat model, with the normalized key. Returns the model unchanged when caching is off.
+ * Sets the exact cache on a chat model, with the normalized key. Returns the model unchanged when caching is off
+ * (or `cacheToUse` is null).
  * @example const model = attachExactCache(new ChatOpenAI({ model: "gpt-4o-mini" }), "gpt-4o-mini");
  */
-export function attachExactCache<M extends BaseChatModel>(model: M, modelName: string, cache: KeelModelCache | undefined = exactCache()): M {
+export function attachExactCache<M extends BaseChatModel>(model: M, modelName: string, cacheToUse?: KeelModelCache | null): M {
+  // undefined: the process's cache under the current settings; null: none.
+  const cache = cacheToUse === undefined ? exactCache() : cacheToUse;
   if (!cache) return model;
   model.cache = cache;
   // The instance's parameter string, normalized (see the module comment for why LangChain's does not fit).
