@@ -1,0 +1,96 @@
+import { describe, it, expect } from "vitest";
+import { EmbeddingRouter, decideFastRoute, fastRouterSettings, requestParts, namesSomething, DEFAULT_FAST_ROUTER } from "./embedding-router.js";
+import { routeRequest } from "./route-request.js";
+import { appRouteExamples } from "./route-examples.js";
+import { ScriptedChatModel } from "../models/scripted-model.js";
+import { ConfigurationError } from "../errors.js";
+
+const EXAMPLES = [
+  { route: "finance", text: "Refund payment PAY-30881" },
+  { route: "finance", text: "Show the unpaid invoices of CUS-1300" },
+  { route: "finance", text: "Why was the customer charged twice?" },
+  { route: "shipping", text: "Where is my order ORD-10233?" },
+  { route: "shipping", text: "Track shipment SHP-40012" },
+  { route: "shipping", text: "Which deliveries are late?" },
+];
+
+describe("embedding router", () => {
+  it.each([
+    ["Please refund payment PAY-31043", ["finance"]],
+    ["Track my shipment SHP-40233", ["shipping"]],
+  ])("routes %j to %j with confidence", async (request, routes) => {
+    const router = await EmbeddingRouter.build(EXAMPLES);
+    const result = await router.route(request);
+    expect(result.routes).toEqual(routes);
+    expect(result.confident).toBe(true);
+    expect(result.ranking[0]!.score).toBeGreaterThan(result.ranking[1]!.score);
+  });
+
+  it("sends each part of a two-domain request to its own route", async () => {
+    const router = await EmbeddingRouter.build(EXAMPLES);
+    const result = await router.route("Refund payment PAY-31043 and track shipment SHP-40233");
+    expect(result.parts.map((p) => p.ranking[0]!.route)).toEqual(["finance", "shipping"]);
+    expect([...result.routes].sort()).toEqual(["finance", "shipping"]);
+  });
+
+  it("the decision rule: unsure below the score or margin, clarify on a vague request, never on one naming a record", () => {
+    const scored = (request: string, a: number, b: number) => ({ request, ranking: [{ route: "finance", score: a }, { route: "shipping", score: b }], parts: [] });
+    const s = DEFAULT_FAST_ROUTER;
+    expect(decideFastRoute(scored("x", s.minScore + 0.1, s.minScore - 0.1), s).confident).toBe(true);
+    expect(decideFastRoute(scored("x", s.minScore - 0.01, 0), s).confident).toBe(false);
+    expect(decideFastRoute(scored("x", s.minScore + 0.1, s.minScore + 0.1 - s.minMargin / 2), s).confident).toBe(false);
+    const vague = decideFastRoute(scored("can you check on it", s.clarifyBelow - 0.05, 0.1), s);
+    expect(vague).toMatchObject({ routes: [], confident: true });
+    expect(decideFastRoute(scored("ORD-10233?", s.clarifyBelow - 0.05, 0.1), s).confident).toBe(false);
+  });
+
+  it.each([
+    ["Refund PAY-1 and cancel order ORD-2", ["Refund PAY-1", "cancel order ORD-2"]],
+    ["Which shipments are late, and which invoices are overdue?", ["Which shipments are late", "which invoices are overdue?"]],
+    ["Compare on-time rates of UPS and FedEx", []],
+  ])("requestParts(%j)", (request, parts) => {
+    expect(requestParts(request)).toEqual(parts);
+  });
+
+  it.each([["CUS-1042", true], ["payments-api", true], ["#inc-payments", true], ["$20", true], ["can you check on it", false]])("namesSomething(%j) is %s", (text, expected) => {
+    expect(namesSomething(text)).toBe(expected);
+  });
+
+  it("settings: off disables, malformed values are refused naming the variable", () => {
+    expect(fastRouterSettings({ KEEL_FAST_ROUTING: "off" }).enabled).toBe(false);
+    expect(fastRouterSettings({}).enabled).toBe(true);
+    expect(() => fastRouterSettings({ KEEL_FAST_ROUTING: "maybe" })).toThrow(ConfigurationError);
+    expect(() => fastRouterSettings({ KEEL_FAST_ROUTING_MIN_SCORE: "high" })).toThrow(/KEEL_FAST_ROUTING_MIN_SCORE/);
+  });
+
+  it("the app's examples cover every route and never file one text under two routes", () => {
+    const examples = appRouteExamples();
+    expect(new Set(examples.map((e) => e.route))).toEqual(new Set(["support", "incidents", "finance", "shipping", "weekly_brief"]));
+    const texts = examples.map((e) => e.text.toLowerCase());
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+});
+
+describe("routeRequest", () => {
+  const modelSays = (routes: string[]) => new ScriptedChatModel([{ toolCalls: [{ name: "route", args: { routes, confidence: 0.9, reason: "scripted" } }] }]);
+
+  it("asks no model when the embedding router is confident", async () => {
+    const router = await EmbeddingRouter.build(EXAMPLES);
+    const model = modelSays(["shipping"]);
+    const decision = await routeRequest("Please refund payment PAY-31043", { model: () => model, router, settings: fastRouterSettings({}) });
+    expect(decision).toMatchObject({ routes: ["finance"], source: "embedding" });
+    expect(decision.confidence).toBeGreaterThanOrEqual(0.45);
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it("asks the model when unsure, and always when the fast path is off", async () => {
+    const router = await EmbeddingRouter.build(EXAMPLES);
+    const unsure = { ...fastRouterSettings({}), minScore: 2 };
+    const model = modelSays(["shipping"]);
+    expect(await routeRequest("Please refund payment PAY-31043", { model: () => model, router, settings: unsure })).toMatchObject({ routes: ["shipping"], source: "model" });
+    const off = modelSays(["finance"]);
+    expect(await routeRequest("Please refund payment PAY-31043", { model: () => off, router, settings: fastRouterSettings({ KEEL_FAST_ROUTING: "off" }) })).toMatchObject({ source: "model" });
+    expect(model.calls).toHaveLength(1);
+    expect(off.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * The meta agent's fast path: an embedding router over example requests per route, so most requests are routed
+ * with no model call. The model is asked only when this router is unsure (see `route-request.ts`).
+ *
+ * How a request is scored: every example request is one document, scored with the retrieval core's pieces
+ * (`src/retrieval/`): USE-Lite cosine (vectors cached on disk by content) fused with BM25 over the examples'
+ * words (`fuse`, weighted). A route scores the mean of its best `topK` examples. A request with several clauses
+ * ("ORD-10233 never arrived and I was charged twice") is also scored clause by clause, and each clause votes.
+ *
+ * The router is confident when the best route scores at least `minScore` and leads the runner-up by at least
+ * `minMargin`, for the whole request and for every clause; otherwise it says so and the caller asks the model.
+ * Thresholds were tuned on the dev split of `evals/datasets/routing.jsonl` (`npm run bench -- routing --split dev`).
+ */
+import type { Embeddings } from "@langchain/core/embeddings";
+import { Bm25Index } from "../retrieval/bm25.js";
+import { fuse, type FusionOptions } from "../retrieval/fusion.js";
+import { retrievalEmbeddings } from "../retrieval/embeddings.js";
+import { cosineSimilarity } from "../embeddings/use-lite.js";
+import { splitClauses } from "../models/offline/planner.js";
+import { contentWords } from "../models/offline/relevance.js";
+import { ConfigurationError } from "../errors.js";
+
+export interface RouteExample {
+  route: string;
+  text: string;
+}
+
+export interface FastRouterSettings {
+  /** Whether the fast path is used at all. @example KEEL_FAST_ROUTING=off */
+  enabled: boolean;
+  /** The best route's score must reach this. @example KEEL_FAST_ROUTING_MIN_SCORE=0.4 */
+  minScore: number;
+  /** ...and lead the runner-up by this much. @example KEEL_FAST_ROUTING_MIN_MARGIN=0.08 */
+  minMargin: number;
+  /** A clause of a multi-part request must reach this score... */
+  partMinScore: number;
+  /** ...and this lead over its runner-up. */
+  partMinMargin: number;
+  /**
+   * Below this best score, a request naming no record, service or amount matches nothing: it is answered with a
+   * clarifying question without asking the model ("help", "can you check on it"). 0 turns this off.
+   */
+  clarifyBelow: number;
+}
+
+/** Tuned on the dev split (see the module comment). */
+export const DEFAULT_FAST_ROUTER: Omit<FastRouterSettings, "enabled"> = { minScore: 0.38, minMargin: 0.04, partMinScore: 0.35, partMinMargin: 0.04, clarifyBelow: 0.27 };
+
+/** Dense and keyword weights for example matching; the retrieval defaults, checked on the routing dev split. */
+export const ROUTER_FUSION: FusionOptions = { method: "weighted", denseWeight: 0.6, keywordWeight: 0.4 };
+
+/** A route's score is the mean of its best this-many examples (one lucky example is not enough). */
+export const ROUTER_TOP_K = 2;
+
+/**
+ * Reads `KEEL_FAST_ROUTING` (`on` default | `off`), `KEEL_FAST_ROUTING_MIN_SCORE`, `KEEL_FAST_ROUTING_MIN_MARGIN`;
+ * a malformed value throws `ConfigurationError` naming it.
+ * @example fastRouterSettings({ KEEL_FAST_ROUTING: "off" }).enabled === false
+ */
+export function fastRouterSettings(env: NodeJS.ProcessEnv = process.env): FastRouterSettings {
+  const mode = (env.KEEL_FAST_ROUTING ?? "on").trim().toLowerCase();
+  if (!["on", "off", "true", "false", "1", "0"].includes(mode)) {
+    throw new ConfigurationError(`KEEL_FAST_ROUTING is "${env.KEEL_FAST_ROUTING}".`, 'Use "on" (route with embeddings when confident) or "off" (always ask the model).');
+  }
+  const number = (name: string, fallback: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0 || value > 2) throw new ConfigurationError(`${name} is "${raw}".`, "Give a number from 0 to 2.");
+    return value;
+  };
+  return {
+    enabled: ["on", "true", "1"].includes(mode),
+    minScore: number("KEEL_FAST_ROUTING_MIN_SCORE", DEFAULT_FAST_ROUTER.minScore),
+    minMargin: number("KEEL_FAST_ROUTING_MIN_MARGIN", DEFAULT_FAST_ROUTER.minMargin),
+    partMinScore: DEFAULT_FAST_ROUTER.partMinScore,
+    partMinMargin: DEFAULT_FAST_ROUTER.partMinMargin,
+    clarifyBelow: DEFAULT_FAST_ROUTER.clarifyBelow,
+  };
+}
+
+/** The pseudo-route of vague example requests: winning it means "ask a clarifying question" (no route). */
+export const CLARIFY_ROUTE = "(clarify)";
+
+/** Routes whose requests name several domains by nature ("incidents, revenue and shipping in one report"). */
+const WHOLE_ONLY_ROUTES = new Set(["weekly_brief"]);
+
+export interface RouteScore {
+  route: string;
+  score: number;
+}
+
+export interface PartVote {
+  text: string;
+  ranking: RouteScore[];
+  confident: boolean;
+}
+
+export interface FastRoute {
+  /** Routes picked (empty when nothing scored at all). */
+  routes: string[];
+  /** True when the decision can be used without asking the model. */
+  confident: boolean;
+  /** Lowest best-score among the whole request and its clauses, 0..1 (for the routing decision's confidence). */
+  confidence: number;
+  /** The whole request's ranking, best first. */
+  ranking: RouteScore[];
+  /** Clause votes, when the request has several clauses. */
+  parts: PartVote[];
+}
+
+export class EmbeddingRouter {
+  private constructor(
+    private readonly examples: RouteExample[],
+    private readonly vectors: number[][],
+    private readonly keyword: Bm25Index<"text">,
+    private readonly embeddings: Embeddings,
+    readonly routes: string[],
+  ) {}
+
+  /** Embeds the examples (from the disk cache when seen before). */
+  static async build(examples: RouteExample[], options: { embeddings?: Embeddings } = {}): Promise<EmbeddingRouter> {
+    if (examples.length === 0) throw new ConfigurationError("The embedding router has no example requests.", "Give at least one example per route.");
+    const embeddings = options.embeddings ?? retrievalEmbeddings().embeddings;
+    const vectors = await embeddings.embedDocuments(examples.map((e) => e.text));
+    const keyword = new Bm25Index(examples.map((e) => ({ fields: { text: e.text } })));
+    const routes = [...new Set(examples.map((e) => e.route))];
+    return new EmbeddingRouter(examples, vectors, keyword, embeddings, routes);
+  }
+
+  /** Every route ranked for one text, best first. */
+  async rank(text: string): Promise<RouteScore[]> {
+    const query = await this.embeddings.embedQuery(text);
+    const dense = this.vectors.map((v) => cosineSimilarity(query, v));
+    const fused = fuse({ candidates: this.examples.map((_, i) => i), dense, keyword: this.keyword.scores(text), keywordCeiling: this.keyword.ceiling(text) }, ROUTER_FUSION);
+    const perRoute = new Map<string, number[]>();
+    for (const f of fused) {
+      const route = this.examples[f.index]!.route;
+      const list = perRoute.get(route) ?? [];
+      if (list.length < ROUTER_TOP_K) list.push(f.score);
+      perRoute.set(route, list);
+    }
+    return this.routes
+      .map((route) => {
+        const best = perRoute.get(route) ?? [];
+        return { route, score: best.length === 0 ? 0 : best.reduce((a, b) => a + b, 0) / best.length };
+      })
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /** The whole request's ranking and, for a multi-part request, each part's (the costly half of `route`). */
+  async score(request: string): Promise<ScoredRequest> {
+    const ranking = await this.rank(request);
+    const parts = [];
+    for (const text of requestParts(request)) parts.push({ text, ranking: await this.rank(text) });
+    return { request, ranking, parts };
+  }
+
+  /** Routes a request; `confident` says whether the answer may be used without the model. */
+  async route(request: string, settings: Omit<FastRouterSettings, "enabled"> = DEFAULT_FAST_ROUTER): Promise<FastRoute> {
+    return decideFastRoute(await this.score(request), settings);
+  }
+}
+
+export interface ScoredRequest {
+  request: string;
+  ranking: RouteScore[];
+  parts: { text: string; ranking: RouteScore[] }[];
+}
+
+/** The decision rule over scores (pure, so thresholds can be tuned without re-embedding). */
+export function decideFastRoute(scored: ScoredRequest, settings: Omit<FastRouterSettings, "enabled">): FastRoute {
+  const sure = (ranking: RouteScore[], minScore: number, minMargin: number) => {
+    const [best, second] = ranking;
+    return Boolean(best) && best!.score >= minScore && best!.score - (second?.score ?? 0) >= minMargin;
+  };
+  const { request, ranking } = scored;
+  const parts: PartVote[] = scored.parts.map((p) => ({ ...p, confident: sure(p.ranking, settings.partMinScore, settings.partMinMargin) }));
+  const top = ranking[0];
+  if (!top) return { routes: [], confident: false, confidence: 0, ranking, parts };
+  const sureOfWhole = sure(ranking, settings.minScore, settings.minMargin);
+  // Vague requests score low against everything, so the vague examples need only lead, not reach minScore.
+  const leads = top.score - (ranking[1]?.score ?? 0) >= settings.minMargin;
+  const vague = !namesSomething(request) && (top.score < settings.clarifyBelow || (top.route === CLARIFY_ROUTE && leads));
+  if (vague) return { routes: [], confident: true, confidence: top.score, ranking, parts };
+  if (top.route === CLARIFY_ROUTE) return { routes: [], confident: false, confidence: top.score, ranking, parts };
+  // A whole-request route that spans every domain (the weekly brief) is not split into its domains' parts.
+  if (parts.length === 0 || (sureOfWhole && WHOLE_ONLY_ROUTES.has(top.route))) {
+    return { routes: [top.route], confident: sureOfWhole, confidence: top.score, ranking, parts };
+  }
+  // Several parts: each must be sure of its route; the routes are theirs (the whole request's best first).
+  // A part nearest the vague examples ("thanks", "please") votes for nothing.
+  const votes = [...new Set(parts.map((p) => p.ranking[0]!.route).filter((r) => r !== CLARIFY_ROUTE))];
+  if (votes.length === 0) return { routes: [], confident: false, confidence: top.score, ranking, parts };
+  const routes = votes.includes(top.route) ? [top.route, ...votes.filter((r) => r !== top.route)] : votes;
+  const confident = parts.every((p) => p.confident) && (routes.length > 1 || sureOfWhole);
+  const confidence = Math.min(top.score, ...parts.map((p) => p.ranking[0]!.score));
+  return { routes, confident, confidence, ranking, parts };
+}
+
+/**
+ * The parts of a request that may need different routes: the offline planner's clauses, cut further at
+ * ", and", "and", "also", "plus" and "then"; parts with fewer than two content words stay with their neighbour.
+ */
+export function requestParts(request: string): string[] {
+  const pieces = splitClauses(request).flatMap((clause) => clause.split(/,?\s+(?:and|also|plus|then)\s+|,\s+(?=(?:which|what|where|how|who|is|are|can|please)\b)/i));
+  const parts: string[] = [];
+  for (const piece of pieces.map((p) => p.trim()).filter(Boolean)) {
+    if (contentWords(piece).length >= 2 || parts.length === 0) parts.push(piece);
+    else parts[parts.length - 1] += ` ${piece}`;
+  }
+  if (parts.length > 1 && contentWords(parts[0]!).length < 2) parts.splice(0, 2, `${parts[0]} ${parts[1]}`);
+  return parts.length >= 2 ? parts : [];
+}
+
+/** A record id, service name, channel, email or amount: a request naming one is not vague, however short. */
+export function namesSomething(request: string): boolean {
+  return /\b[A-Z]{2,4}-\d+\b|\b[a-z]+-[a-z]+\b|#[a-z]|@|\$\s?\d|\d{2,}/i.test(request);
+}

@@ -1,0 +1,64 @@
+/**
+ * Routing with a fast path: the embedding router decides when it is confident; otherwise the model decides
+ * (`decideRoute`, one structured-output call), as before. Returns where the decision came from, so callers can
+ * count model calls saved and benches can score the fast share on its own.
+ */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { decideRoute, routingThreshold, type RouteDecision } from "../../graphs/meta/router.js";
+import type { RouteName } from "../../graphs/meta/directory.js";
+import { EmbeddingRouter, fastRouterSettings, type FastRoute, type FastRouterSettings } from "./embedding-router.js";
+import { appRouteExamples } from "./route-examples.js";
+
+export type RoutedDecision = RouteDecision & {
+  /** `embedding`: the fast path decided, no model call; `model`: the router model decided. */
+  source: "embedding" | "model";
+  fast?: FastRoute;
+};
+
+let shared: Promise<EmbeddingRouter> | undefined;
+
+/** The app's embedding router, built once per process over `appRouteExamples()`. */
+export function appEmbeddingRouter(): Promise<EmbeddingRouter> {
+  shared ??= EmbeddingRouter.build(appRouteExamples()).catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}
+
+export interface RouteRequestOptions {
+  /**
+   * Asked when the fast path is off or unsure: a model (one `decideRoute` call), or a function that decides
+   * (e.g. through the reliability layer's model chain). Built or called only when needed.
+   * @example { model: () => chatModel("fast") }
+   */
+  model: (() => BaseChatModel) | { decide: (request: string) => Promise<RouteDecision> };
+  /** Default: `appEmbeddingRouter()`. */
+  router?: EmbeddingRouter;
+  /** Default: `fastRouterSettings()` (environment). */
+  settings?: FastRouterSettings;
+}
+
+export async function routeRequest(request: string, options: RouteRequestOptions): Promise<RoutedDecision> {
+  const settings = options.settings ?? fastRouterSettings();
+  let fast: FastRoute | undefined;
+  if (settings.enabled) {
+    const router = options.router ?? (await appEmbeddingRouter());
+    fast = await router.route(request, settings);
+    if (fast.confident) {
+      return {
+        routes: fast.routes as RouteName[],
+        // Confident by the router's own thresholds: never below the meta agent's routing threshold, or it would clarify.
+        confidence: Number(Math.min(1, Math.max(fast.confidence, routingThreshold())).toFixed(2)),
+        reason:
+          fast.routes.length > 0
+            ? `Embedding router: closest example requests are ${fast.routes.join(" + ")} (score ${fast.confidence.toFixed(2)}).`
+            : `Embedding router: the request matches no example (best score ${fast.confidence.toFixed(2)}); asking what it is about.`,
+        source: "embedding",
+        fast,
+      };
+    }
+  }
+  const decision = typeof options.model === "function" ? await decideRoute(options.model(), request) : await options.model.decide(request);
+  return { ...decision, source: "model", ...(fast ? { fast } : {}) };
+}
