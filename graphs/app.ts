@@ -200,8 +200,10 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
         for (const event of toProgressEvents(namespace, update, seen)) runOptions.onProgress?.(event);
       }
     } catch (error) {
-      if (error instanceof BudgetExceededError) recordBudgetStop(costScope.tenant_id, error.breach.scope);
-      observeTurn({ threadId, tenant: costScope.tenant_id, status: error instanceof BudgetExceededError ? "stopped" : "error", approvals: [], reportRoutes: [] });
+      // A stop in a task agent arrives wrapped (langchain's MiddlewareError): look through the cause.
+      const stop = budgetStopOf(error);
+      if (stop) recordBudgetStop(costScope.tenant_id, stop.breach.scope);
+      observeTurn({ threadId, tenant: costScope.tenant_id, status: stop ? "stopped" : "error", approvals: [], reportRoutes: [] });
       throw error;
     }
     const approvals = await pending(threadId);
