@@ -7,7 +7,7 @@ import readline from "node:readline";
 import { stdin, stdout, stderr } from "node:process";
 import type { KeelApp, TurnResult } from "../graphs/app.js";
 import { describeModels, modelSettings } from "../src/models/provider.js";
-import { formatUsage } from "../src/cost/usage-tracker.js";
+import { formatAgentCosts, formatUsage } from "../src/cost/usage-tracker.js";
 import { formatProgress } from "./progress.js";
 import { KeelError } from "../src/errors.js";
 import { closeCompanyDbs } from "../src/db/index.js";
@@ -95,6 +95,8 @@ async function handleTurn(app: KeelApp, rl: Prompt, turn: TurnResult): Promise<v
   }
   stdout.write(`\n${current.answer ?? ""}\n`);
   stdout.write(`\n[thread ${current.threadId}] ${formatUsage(current.usage)}\n`);
+  const byAgent = formatAgentCosts(current.usage);
+  if (byAgent) stdout.write(`  by agent: ${byAgent}\n`);
 }
 
 async function askDecision(rl: Prompt, tool: string): Promise<unknown> {
