@@ -17,7 +17,7 @@ import { tenantOf } from "../guardrails/manifest.js";
 import { countTokens } from "../cost/tokens.js";
 import { textOf } from "../models/offline/planner.js";
 import { toSteps } from "./steps.js";
-import { CONTEXT_KIND_KEY, idsIn, resultDigest } from "./summarizer.js";
+import { callLine, CONTEXT_KIND_KEY, idsIn, resultDigest } from "./summarizer.js";
 
 export type MemoryKind = "thread" | "user";
 
@@ -119,7 +119,7 @@ export function factsFromSteps(messages: BaseMessage[]): { key: string; text: st
       const args = JSON.stringify(call.args);
       // Same call, same key: a repeated lookup replaces its older fact.
       const key = `${call.name}-${createHash("sha256").update(args).digest("hex").slice(0, 16)}`;
-      facts.push({ key, text: `${call.name}(${args}) → ${digest.text}`, source: call.name });
+      facts.push({ key, text: callLine(call.name, call.args, digest.text), source: call.name });
     }
   }
   return facts;

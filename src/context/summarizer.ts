@@ -68,6 +68,11 @@ export function resultDigest(content: unknown, maxTokens = LINE_DETAIL_TOKENS): 
   return { ok: true, text: lost.length > 0 ? `${cut} [ids: ${lost.slice(0, 12).join(", ")}${lost.length > 12 ? ", …" : ""}]` : cut };
 }
 
+/** One summarized tool call: `name(args) → gist`; memory facts use the same words, so a fact already shown is recognised. */
+export function callLine(name: string, args: Record<string, unknown>, digest: string): string {
+  return `${name}(${compactArgs(args)}) → ${digest}`;
+}
+
 function compactArgs(args: Record<string, unknown>): string {
   const text = Object.entries(args)
     .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
@@ -93,7 +98,7 @@ function linesOf(messages: BaseMessage[]): Line[] {
       for (const call of (first as AIMessage).tool_calls ?? []) {
         const result = results.get(call.id ?? "");
         const digest = result ? resultDigest(result.content) : { ok: false, text: "no result" };
-        const text = `- ${call.name}(${compactArgs(call.args)}) → ${digest.text}`;
+        const text = `- ${callLine(call.name, call.args, digest.text)}`;
         lines.push({ text, tools: { [call.name]: 1 }, steps: 1, ids: idsIn(`${JSON.stringify(call.args)} ${result ? textOf(result) : ""}`) });
       }
       const said = textOf(first).trim();
