@@ -184,6 +184,31 @@ describe("langgraphjs dev server", () => {
     expect(answer).toContain(reason);
   });
 
+  it("serves /metrics and /health from the custom HTTP app, with the counters the runs above moved, and writes the trace log", async () => {
+    // Runs above: two cancellations (one approved, one rejected) through the meta graph on the offline model.
+    const res = await fetch(`${server.apiUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/plain");
+    const body = await res.text();
+    const value = (pattern: RegExp) => body.split("\n").filter((l) => pattern.test(l)).reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
+    expect(value(/^keel_model_calls_total\{.*agent="shipping"/)).toBeGreaterThanOrEqual(2);
+    expect(value(/^keel_tokens_total\{.*agent="shipping".*direction="input"/)).toBeGreaterThan(0);
+    expect(value(/^keel_tool_calls_total\{.*tool="cancel_order"/)).toBe(1); // the rejected one never ran
+    expect(value(/^keel_node_duration_seconds_count\{agent="meta",node="route"\}/)).toBeGreaterThanOrEqual(2);
+    expect(value(/^keel_tool_retrievals_total\{agent="shipping"/)).toBeGreaterThanOrEqual(2);
+
+    const health = await fetch(`${server.apiUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok", langsmith: "off", traceLog: "on" });
+
+    // The server's runs are in the local trace log too, under their thread, rooted at the meta graph.
+    const [thread] = await client.threads.search({ limit: 1 });
+    const { readTraceRuns, traceRoots } = await import("../src/observability/trace-log.js");
+    const runs = readTraceRuns(thread!.thread_id, path.join(process.env.KEEL_DATA_DIR!, "traces"));
+    expect(runs.some((r) => r.kind === "llm")).toBe(true);
+    expect(traceRoots(runs).map((r) => r.name)).toContain("meta");
+  });
+
   it("keeps store items put through the SDK; the dev server does not apply langgraph.json's store index", async () => {
     // langgraph.json declares `store.index` (USE-Lite, 512 dims, texts[*]) for deployed servers; src/retrieval/
     // tool-store.test.ts checks that declaration. `langgraphjs dev` (@langchain/langgraph-api 1.5.1) ignores it:
