@@ -87,9 +87,9 @@ export class BudgetExceededError extends KeelError {
   }
 }
 
-/** The budget stop behind an error, also when langchain's agent wrapped it (`MiddlewareError` with a `cause`). */
+/** The budget stop behind an error, also when langchain's agent wrapped it (a `MiddlewareError` per middleware layer, each with a `cause`). */
 export function budgetStopOf(error: unknown): BudgetExceededError | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (let e = error, depth = 0; e && depth < 20; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof BudgetExceededError) return e;
   }
   return undefined;
