@@ -132,7 +132,7 @@ function parseSummaryLine(text: string): Line {
   return { text, tools: call ? { [call[1]!]: 1 } : {}, steps: call ? 1 : 0, ids: idsIn(text) };
 }
 
-function fold(lines: Line[]): Line {
+function fold(lines: Line[], maxIds = FOLDED_IDS): Line {
   const tools: Record<string, number> = {};
   let steps = 0;
   const ids: string[] = [];
@@ -145,7 +145,7 @@ function fold(lines: Line[]): Line {
       ids.push(id);
     }
   }
-  const recent = ids.slice(-FOLDED_IDS);
+  const recent = maxIds > 0 ? ids.slice(-maxIds) : [];
   const toolList = Object.entries(tools).map(([name, count]) => `${name} x${count}`).join(", ");
   const said = lines.filter((l) => l.text.startsWith("- User:")).length;
   const text = `- Earlier: ${steps} tool calls (${toolList})${said ? `, ${said} user messages` : ""}; ids seen: ${recent.join(", ") || "none"}`;
@@ -167,14 +167,16 @@ export function extractiveSummary(messages: BaseMessage[], maxTokens: number): s
   const suffix: number[] = new Array(lines.length + 1).fill(0);
   for (let i = lines.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + lineTokens[i]!;
   const header = countTokens(SUMMARY_HEADER);
+  // The folded line's ids take at most about a third of the allowance (an id and its comma: about 5 tokens).
+  const maxIds = Math.min(FOLDED_IDS, Math.floor(maxTokens / 3 / 5));
   let low = 1;
   let high = lines.length;
   while (low < high) {
     const mid = Math.floor((low + high) / 2);
-    if (header + countTokens(fold(lines.slice(0, mid)).text) + 1 + suffix[mid]! <= maxTokens) high = mid;
+    if (header + countTokens(fold(lines.slice(0, mid), maxIds).text) + 1 + suffix[mid]! <= maxTokens) high = mid;
     else low = mid + 1;
   }
-  lines = [fold(lines.slice(0, low)), ...lines.slice(low)];
+  lines = [fold(lines.slice(0, low), maxIds), ...lines.slice(low)];
   return truncateToTokens(render(lines), maxTokens);
 }
 
