@@ -11,6 +11,7 @@ import { formatAgentCosts, formatUsage } from "../src/cost/usage-tracker.js";
 import { formatProgress } from "./progress.js";
 import { KeelError } from "../src/errors.js";
 import { closeCompanyDbs } from "../src/db/index.js";
+import { parseMetricsPort, startMetricsServer } from "../src/observability/metrics-server.js";
 
 /**
  * Questions on the terminal, answered line by line. Reads through the interface's line iterator, which buffers,
@@ -37,6 +38,9 @@ async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== "--");
   const threadFlag = args.indexOf("--thread");
   const threadId = threadFlag >= 0 ? args.splice(threadFlag, 2)[1] : undefined;
+  // --metrics-port N: serve GET /metrics (Prometheus) on 127.0.0.1:N while the CLI runs (0: any free port).
+  const metricsFlag = args.indexOf("--metrics-port");
+  const metricsPort = metricsFlag >= 0 ? parseMetricsPort(args.splice(metricsFlag, 2)[1]) : undefined;
   const request = args.join(" ").trim();
   const settings = modelSettings();
   stderr.write(`${describeModels(settings)}\n`);
@@ -44,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
   const { createKeelApp } = await import("../graphs/app.js");
   const app = await createKeelApp();
   stderr.write(`Checkpoints: ${app.checkpoints}\n`);
+  const metricsServer = metricsPort === undefined ? undefined : await startMetricsServer({ port: metricsPort });
+  if (metricsServer) stderr.write(`Metrics: ${metricsServer.url}\n`);
   const rl = new Prompt(readline.createInterface({ input: stdin, output: stderr, terminal: stdin.isTTY }));
   try {
     if (request) {
@@ -53,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     return await interactive(app, rl, threadId);
   } finally {
     rl.close();
+    await metricsServer?.close();
     await app.close();
     closeCompanyDbs();
   }
