@@ -40,6 +40,16 @@ export function toolLimitOf(settings: TenantSettings | undefined, tool: string):
   return limits?.[tool] ?? limits?.["*"];
 }
 
+/** Tokens a model call reports: its AI message's usage, or, for a structured response, its messages'. */
+export function tokensOf(response: unknown): number {
+  const one = (m: unknown) => {
+    const usage = (m as AIMessage | undefined)?.usage_metadata;
+    return usage ? usage.input_tokens + usage.output_tokens : 0;
+  };
+  const messages = (response as { messages?: unknown } | undefined)?.messages;
+  return Array.isArray(messages) ? messages.reduce((sum: number, m) => sum + one(m), 0) : one(response);
+}
+
 function lookupSettings(tenant: string): TenantSettings | undefined {
   try {
     return tenantSettings(tenant);
@@ -69,8 +79,8 @@ export function tenantPolicyMiddleware(agent: string, options: TenantPolicyOptio
       const swap = tier && tier !== options.agentTier && !options.fixedModel;
       const response = await handler(swap ? { ...request, model: modelOfTier(tier) } : request);
       const perMinute = settings?.rateLimits.tokensPerMinute;
-      const usage = (response as AIMessage | undefined)?.usage_metadata;
-      if (perMinute && usage) await limiter().consume(tokenBucketKey(tenant), usage.input_tokens + usage.output_tokens, { perMinute }, "debit");
+      const tokens = tokensOf(response);
+      if (perMinute && tokens > 0) await limiter().consume(tokenBucketKey(tenant), tokens, { perMinute }, "debit");
       return response;
     },
     async wrapToolCall(request, handler) {
