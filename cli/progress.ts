@@ -3,10 +3,13 @@ import type { ProgressEvent } from "../graphs/progress.js";
 
 export function formatProgress(event: ProgressEvent): string {
   switch (event.kind) {
-    case "route":
+    case "route": {
+      if (event.source === "cache") return "→ answered from the semantic cache (same request before, data unchanged)\n";
+      const via = event.source === "embedding" ? ", fast path" : "";
       return event.routes.length > 0
-        ? `→ routing to ${event.routes.join(" + ")} (confidence ${event.confidence.toFixed(2)})\n`
-        : `→ not sure where to route (confidence ${event.confidence.toFixed(2)})\n`;
+        ? `→ routing to ${event.routes.join(" + ")} (confidence ${event.confidence.toFixed(2)}${via})\n`
+        : `→ not sure where to route (confidence ${event.confidence.toFixed(2)}${via})\n`;
+    }
     case "tool_call":
       return `  [${event.agent}] calling ${event.tool} ${JSON.stringify(event.args)}\n`;
     case "tool_result":

@@ -2,7 +2,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 
 export type ProgressEvent =
-  | { kind: "route"; routes: string[]; confidence: number }
+  | { kind: "route"; routes: string[]; confidence: number; /** `embedding` (no model call), `model`, or `cache` (answered from the semantic cache). */ source?: string }
   | { kind: "tool_call"; agent: string; tool: string; args: Record<string, unknown> }
   | { kind: "tool_result"; agent: string; tool: string; ok: boolean }
   | { kind: "agent_done"; agent: string }
@@ -13,9 +13,9 @@ export function toProgressEvents(namespace: string[], update: Record<string, unk
   const agent = namespace[0]?.split(":")[0] ?? "meta";
   const events: ProgressEvent[] = [];
   for (const [node, value] of Object.entries(update ?? {})) {
-    const data = value as { routing?: { routes: string[]; confidence: number }; messages?: BaseMessage[]; reports?: Record<string, unknown> } | undefined;
+    const data = value as { routing?: { routes: string[]; confidence: number; source?: string }; messages?: BaseMessage[]; reports?: Record<string, unknown> } | undefined;
     if (namespace.length === 0 && node === "route" && data?.routing) {
-      events.push({ kind: "route", routes: data.routing.routes, confidence: data.routing.confidence });
+      events.push({ kind: "route", routes: data.routing.routes, confidence: data.routing.confidence, ...(data.routing.source ? { source: data.routing.source } : {}) });
     }
     if (namespace.length === 0 && data?.reports) for (const name of Object.keys(data.reports)) events.push({ kind: "agent_done", agent: name });
     if (namespace.length === 0) continue;

@@ -105,7 +105,7 @@ function routeNode(options: MetaGraphOptions, cache: SemanticCache | null) {
     const inputScreening = { verdict: scanned.verdict, score: Number(scanned.score.toFixed(3)) };
     // A hit brings back the reports the answer was merged from (evidence and tools), as the turn that made it had them.
     const cachedReports = (hit?.extra?.reports ?? null) as Record<string, AgentReport> | null;
-    return { routing: decision, reports: null, pendingClarification: null, inputScreening, cacheRequest, cachedAnswer: hit?.answer ?? null, ...(cachedReports ? { cachedReports } : {}) };
+    return { routing: decision, reports: null, pendingClarification: null, inputScreening, cacheRequest, cachedAnswer: hit?.answer ?? null, cachedReports };
   };
 }
 

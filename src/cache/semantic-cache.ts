@@ -48,6 +48,8 @@ interface CachedAnswer {
   versions: Record<string, number>;
   routes: string[];
   createdAt: string;
+  /** What the caller keeps beside the answer (the meta agent: its agents' reports). */
+  extra?: Record<string, unknown>;
 }
 
 export interface SemanticCacheStats {
@@ -65,6 +67,7 @@ export interface SemanticHit {
   similarity: number;
   /** The stored request that matched. */
   request: string;
+  extra?: Record<string, unknown>;
 }
 
 export interface StoreInput {
@@ -74,6 +77,8 @@ export interface StoreInput {
   routes: string[];
   /** Ids of the records the answer rests on (agents' evidence). */
   evidence: string[];
+  /** Kept and given back with a hit. */
+  extra?: Record<string, unknown>;
 }
 
 export interface SemanticCacheOptions {
@@ -119,7 +124,7 @@ export class SemanticCache {
         continue;
       }
       this.stats.hits++;
-      return { answer: value.answer, similarity: item.score ?? 0, request: value.request };
+      return { answer: value.answer, similarity: item.score ?? 0, request: value.request, ...(value.extra ? { extra: value.extra } : {}) };
     }
     return undefined;
   }
@@ -140,6 +145,7 @@ export class SemanticCache {
       versions: this.versions(keys),
       routes: input.routes,
       createdAt: new Date().toISOString(),
+      ...(input.extra ? { extra: input.extra } : {}),
     };
     this.stats.stores++;
     await this.store.put(namespaceOf(input.tenant), signatureKey(signature) + "\u0000" + input.request, value as unknown as Record<string, unknown>);

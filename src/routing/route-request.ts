@@ -39,13 +39,24 @@ export interface RouteRequestOptions {
   settings?: FastRouterSettings;
 }
 
+let warned = false;
+function warnOnce(message: string): void {
+  if (!warned) console.warn(message);
+  warned = true;
+}
+
 export async function routeRequest(request: string, options: RouteRequestOptions): Promise<RoutedDecision> {
   const settings = options.settings ?? fastRouterSettings();
   let fast: FastRoute | undefined;
   if (settings.enabled) {
-    const router = options.router ?? (await appEmbeddingRouter());
-    fast = await router.route(request, settings);
-    if (fast.confident) {
+    try {
+      const router = options.router ?? (await appEmbeddingRouter());
+      fast = await router.route(request, settings);
+    } catch (error) {
+      // An embedding model that fails costs a model call, never the request.
+      warnOnce(`Fast routing is unavailable (${(error as Error).message}); routing with the model.`);
+    }
+    if (fast?.confident) {
       return {
         routes: fast.routes as RouteName[],
         // Confident by the router's own thresholds: never below the meta agent's routing threshold, or it would clarify.
