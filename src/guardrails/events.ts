@@ -3,6 +3,8 @@
  * audit log, so a security review can see every one of them with its reason.
  */
 import { companyDb } from "../db/index.js";
+import { recordGuardrailMetric } from "../observability/metrics.js";
+import { emitTraceEvent } from "../observability/trace-events.js";
 
 export interface GuardrailEvent {
   kind: "capability_refused" | "injection_detected" | "approval_required";
@@ -17,6 +19,11 @@ export function recordGuardrailEvent(event: GuardrailEvent): void {
   companyDb()
     .sql.prepare("INSERT INTO audit_log (actor, tool, args, result, created_at) VALUES (?, ?, ?, ?, ?)")
     .run(`guardrail:${event.agent}`, event.tool, JSON.stringify(event.args ?? null), JSON.stringify({ kind: event.kind, tenant: event.tenant, reason: event.reason }), new Date().toISOString());
+  // Metrics and the current run's trace (metadata in LangSmith, an event in the local log). A flag (user input
+  // screened, never blocked) or an approval asked is not a block.
+  const blocked = event.kind === "capability_refused" || (event.kind === "injection_detected" && !event.reason.startsWith("flag"));
+  recordGuardrailMetric(event.kind, event.agent, blocked);
+  void emitTraceEvent("keel.guardrail", { kind: event.kind, agent: event.agent, tool: event.tool, reason: event.reason, blocked, ...(event.tenant ? { tenant: event.tenant } : {}) });
 }
 
 /** Guardrail events recorded so far (newest first), for tests and reviews. */
