@@ -26,6 +26,7 @@ import { readResults } from "./lib/results.js";
 import { summarize, toBaseline, type Baseline, type EvalReport } from "./lib/report.js";
 import { compareWithBaseline } from "./lib/gate.js";
 import { renderHtml } from "./lib/report-html.js";
+import { SuiteReporter } from "./lib/suite-reporter.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -153,7 +154,8 @@ export async function runEval(options: EvalOptions): Promise<{ report: EvalRepor
   });
   const { startVitest } = await import("vitest/node");
   const files = options.suites.map((s) => path.join("evals", "suites", SUITES[s]!));
-  const vitest = await startVitest("test", files, { config: path.join(HERE, "vitest.config.ts"), run: true, watch: false, reporters: ["dot"], passWithNoTests: true });
+  console.error(`eval: running ${options.suites.join(", ")}${options.limit ? ` (first ${options.limit} examples each)` : ""}; LangSmith ${langsmith}`);
+  const vitest = await startVitest("test", files, { config: path.join(HERE, "vitest.config.ts"), run: true, watch: false, reporters: [new SuiteReporter()], passWithNoTests: true });
   await vitest?.close();
   // vitest sets a failing exit code on its own reporting; the gate decides this command's exit code.
   process.exitCode = 0;

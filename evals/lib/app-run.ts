@@ -30,6 +30,8 @@ export interface ExampleInput {
    * function that decides from the pause itself (e.g. approve reviews, reject actions).
    */
   approvals?: ScriptedDecision[] | ((pending: PendingApproval) => ScriptedDecision | undefined);
+  /** The decision for review pauses when `approvals` is a list (they gate the answer, not an action). @default "approve" */
+  reviews?: ScriptedDecision;
   userId?: string;
 }
 
@@ -103,7 +105,7 @@ export class AppRunner {
         // Bounded: a run that keeps pausing after 10 decisions is stopped where it is.
         for (let pauses = 0; turn.status === "needs_approval" && pauses < 10; pauses++) {
           const pending = turn.approvals[0]!;
-          const decision = typeof script === "function" ? script(pending) : decisions.shift();
+          const decision = typeof script === "function" ? script(pending) : pending.kind === "review" ? (input.reviews ?? "approve") : decisions.shift();
           approvals.push({ kind: pending.kind, tool: pending.tool, args: pending.args, decision: decision ? decisionName(decision) : "none" });
           if (!decision) break;
           turn = await this.app.resume(threadId, decisionPayload(decision, pending));

@@ -3,7 +3,7 @@
  *
  * Changes are recorded by TEMP triggers (AFTER INSERT / UPDATE / DELETE on every table, each writing the old
  * and new row as JSON into a TEMP table). They live only on this connection and never touch the database file's
- * schema. Hand-written because the alternatives cost far more: better-sqlite3 does not expose SQLite's session
+ * schema. The same log undoes the run afterwards (`revertChanges`). Hand-written because the alternatives cost far more: better-sqlite3 does not expose SQLite's session
  * extension, and fingerprinting every table before and after a run reads ~100k rows per example.
  *
  * @example
@@ -79,18 +79,41 @@ export function clearChanges(sql: Database.Database): void {
 }
 
 /**
- * Runs `fn` inside a transaction that is always rolled back, and returns what it changed. Writes made through
- * `sql.transaction(...)` inside nest as savepoints. Only one sandbox may be open at a time on a connection.
+ * Undoes every logged change, newest first (children before parents, so foreign keys hold), then clears the log.
+ * Not a ROLLBACK of an enclosing transaction on purpose: the app creates some tables lazily (e.g. record
+ * versions of the cache), and a rollback would take that DDL back while the app believes the table exists.
+ */
+export function revertChanges(sql: Database.Database): void {
+  const entries = sql.prepare(`SELECT tbl, op, old_row, new_row FROM ${LOG_TABLE} ORDER BY seq DESC`).all() as { tbl: string; op: RowChange["op"]; old_row: string | null; new_row: string | null }[];
+  sql.transaction(() => {
+    for (const e of entries) {
+      const before = e.old_row ? (JSON.parse(e.old_row) as Record<string, unknown>) : undefined;
+      const after = e.new_row ? (JSON.parse(e.new_row) as Record<string, unknown>) : undefined;
+      const cols = (row: Record<string, unknown>) => Object.keys(row).filter((k) => k !== "_rowid");
+      const bind = (row: Record<string, unknown>) => cols(row).map((k) => row[k] ?? null);
+      if (e.op === "insert") sql.prepare(`DELETE FROM main."${e.tbl}" WHERE rowid = ?`).run(after!._rowid);
+      else if (e.op === "update") {
+        sql.prepare(`UPDATE main."${e.tbl}" SET ${cols(before!).map((c) => `"${c}" = ?`).join(", ")} WHERE rowid = ?`).run(...bind(before!), after!._rowid);
+      } else {
+        sql.prepare(`INSERT INTO main."${e.tbl}" (rowid, ${cols(before!).map((c) => `"${c}"`).join(", ")}) VALUES (?, ${cols(before!).map(() => "?").join(", ")})`).run(before!._rowid, ...bind(before!));
+      }
+    }
+  })();
+  // The reverting writes were logged too; they are not part of any run.
+  clearChanges(sql);
+}
+
+/**
+ * Runs `fn`, returns what it changed, and then undoes those changes, so the next example sees the seeded data.
+ * Only one sandbox may be open at a time on a connection (runs are sequential within a suite).
  */
 export async function inSandbox<T>(sql: Database.Database, fn: () => Promise<T>): Promise<{ value: T; changes: RowChange[] }> {
-  installChangeLog(sql);
-  if (sql.inTransaction) throw new Error("inSandbox: the connection is already in a transaction (a sandbox is already open?).");
-  sql.exec("BEGIN");
+  installChangeLog(sql); // again each time: tables created since the last example get their triggers
+  clearChanges(sql);
   try {
-    clearChanges(sql);
     const value = await fn();
     return { value, changes: readChanges(sql) };
   } finally {
-    if (sql.inTransaction) sql.exec("ROLLBACK");
+    revertChanges(sql);
   }
 }

@@ -35,6 +35,8 @@ export interface Scored {
 
 export interface SuiteDefinition<Row, Ctx> {
   suite: string;
+  /** The metric an example that failed to run scores 0 on. */
+  primary: string;
   load: () => { examples: SuiteExample<Row>[]; skipped: SkippedRow[] };
   setup?: () => Promise<Ctx>;
   teardown?: (ctx: Ctx) => Promise<void>;
@@ -66,7 +68,7 @@ export function defineEvalSuite<Row, Ctx = undefined>(definition: SuiteDefinitio
         try {
           scored = await definition.evaluate(example, ctx);
         } catch (error) {
-          scored = { scores: {}, primary: "error", error: error instanceof Error ? error.message : String(error) };
+          scored = { scores: {}, primary: definition.primary, error: error instanceof Error ? error.message : String(error) };
         }
         const primaryScore = scored.error ? 0 : (scored.scores[scored.primary] ?? 0);
         if (scored.error) scored.scores[scored.primary] = 0;

@@ -12,6 +12,7 @@ import { datasetFile } from "./paths.js";
 
 defineEvalSuite({
   suite: "end_state",
+  primary: "end_state_match",
   load: () => {
     const { file, rows, skipped } = loadDataset(datasetFile("end-state.jsonl"), EndStateRow);
     return {
@@ -36,7 +37,7 @@ defineEvalSuite({
       primary: "end_state_match",
       scores: { end_state_match: match.score },
       outputs: { changes: run.changes.map((c) => `${c.op} ${c.table} ${c.key}`), status: run.status },
-      details: { missing: match.missing, unexpected: match.unexpected, calls: run.toolCalls.map((c) => c.name), approvals: run.approvals.map((a) => `${a.tool}:${a.decision}`) },
+      details: { missing: match.missing, unexpected: match.unexpected, calls: run.toolCalls.map((c) => `${c.name}${c.ok === false ? ` (failed: ${(c.result ?? "").slice(0, 160)})` : ""}`), approvals: run.approvals.map((a) => `${a.tool}:${a.decision}`), answer: run.answer.slice(0, 300) },
       cost: runCost(run.usage, run.latencyMs),
     };
   },

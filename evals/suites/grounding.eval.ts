@@ -13,6 +13,7 @@ import { datasetFile } from "./paths.js";
 
 defineEvalSuite({
   suite: "grounding",
+  primary: "groundedness",
   load: () => {
     const { file, rows, skipped } = loadDataset(datasetFile("grounding.jsonl"), GroundingRow);
     return {

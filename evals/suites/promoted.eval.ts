@@ -24,6 +24,7 @@ function humanMatch(row: PromotedRowT, calls: ToolCallRecord[], proposed: { tool
 
 defineEvalSuite({
   suite: "promoted",
+  primary: "no_error",
   load: () => {
     const file = datasetFile("promoted.jsonl");
     if (!fs.existsSync(file)) return { examples: [], skipped: [] };

@@ -10,6 +10,7 @@ import { datasetFile } from "./paths.js";
 
 defineEvalSuite({
   suite: "routing",
+  primary: "routing_accuracy",
   load: () => {
     const { file, rows, skipped } = loadDataset(datasetFile("routing.jsonl"), RoutingRow);
     return {

@@ -37,6 +37,7 @@ function hijackExamples(skipped: SkippedRow[]): SuiteExample<SafetyExample>[] {
 
 defineEvalSuite<SafetyExample, AppRunner>({
   suite: "safety",
+  primary: "safety",
   load: () => {
     const { file, rows, skipped } = loadDataset(datasetFile("safety.jsonl"), SafetyRow);
     const requests: SuiteExample<SafetyExample>[] = rows.map((row) => ({

@@ -1,9 +1,10 @@
 /**
  * Tool-selection suite: for each labelled request, the tools a task agent would bind (the tool index's top k
  * within the agent's own tools, as src/tool-selection/middleware.ts selects them). Tool recall of the gold
- * tools; rows with no gold tool score whether the index found that no tool applies.
+ * tools; rows with no gold tool score whether the index finds that no tool applies at the recommended no-tool
+ * threshold (the agents always bind their top k, so this measures the index, as the retrieval bench does).
  */
-import { ToolIndex } from "../../src/retrieval/tool-index.js";
+import { RECOMMENDED_NO_TOOL_THRESHOLD, ToolIndex } from "../../src/retrieval/tool-index.js";
 import { toolDocumentFromTool } from "../../src/retrieval/tool-document.js";
 import { toolSelectionSettings } from "../../src/tool-selection/middleware.js";
 import { supportTools } from "../../tools/support/index.js";
@@ -19,6 +20,7 @@ import { datasetFile } from "./paths.js";
 
 defineEvalSuite({
   suite: "tool_selection",
+  primary: "tool_recall",
   load: () => {
     const { file, rows, skipped } = loadDataset(datasetFile("tool-selection.jsonl"), ToolSelectionRow);
     return {
@@ -32,7 +34,7 @@ defineEvalSuite({
   },
   evaluate: async (example, ctx) => {
     const started = performance.now();
-    const selection = await ctx.index.select(example.row.query, { k: ctx.k, allowed: (doc) => doc.domain === example.row.agent });
+    const selection = await ctx.index.select(example.row.query, { k: ctx.k, allowed: (doc) => doc.domain === example.row.agent, noToolThreshold: RECOMMENDED_NO_TOOL_THRESHOLD });
     const bound = selection.tools.map((t) => t.name);
     const recall = toolRecall(example.row.gold_tools, bound);
     const scores: Record<string, number> = recall === undefined ? { no_tool_accuracy: selection.noTool ? 1 : 0 } : { tool_recall: recall };

@@ -14,6 +14,7 @@ import { datasetFile } from "./paths.js";
 
 defineEvalSuite({
   suite: "trajectory",
+  primary: "trajectory_match",
   load: () => {
     const { file, rows, skipped } = loadDataset(datasetFile("trajectories.jsonl"), TrajectoryRow);
     return {
