@@ -6,7 +6,8 @@
  * thread facts in the memory store.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
+import { OfflineChatModel } from "../src/models/offline/offline-chat-model.js";
 import { InMemoryStore, MemorySaver } from "@langchain/langgraph";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import type { BindToolsInput } from "@langchain/core/language_models/chat_models";
@@ -31,6 +32,16 @@ class RecordingModel extends ScriptedChatModel {
   override async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"]) {
     this.boundTools.push(options.tools ?? []);
     return super._generate(messages, options);
+  }
+}
+
+/** The offline model, recording the tools it calls. */
+class CallCountingOfflineModel extends OfflineChatModel {
+  readonly toolCalls: string[] = [];
+  override async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"]) {
+    const result = await super._generate(messages, options);
+    for (const generation of result.generations) this.toolCalls.push(...((generation.message as AIMessage).tool_calls ?? []).map((c) => c.name));
+    return result;
   }
 }
 
@@ -105,4 +116,24 @@ describe("a 200-step task", () => {
     expect(facts.map((f) => f.text).join("\n")).toContain(invoiceIds[1]!);
     expect(facts.every((f) => f.kind === "thread")).toBe(true);
   }, 180_000);
+
+  it("lets the offline model finish a task whose results overflow the budget: compacted, each tool called once, evidence kept", async () => {
+    const before = process.env.KEEL_CONTEXT_BUDGET_TOKENS;
+    process.env.KEEL_CONTEXT_BUDGET_TOKENS = "3600";
+    try {
+      const model = new CallCountingOfflineModel({});
+      const agent = createTaskAgent(financeSpec, { model, checkpointer: new MemorySaver() });
+      const config = { configurable: { thread_id: "long-task-offline" } };
+      const out = await agent.invoke({ messages: [new HumanMessage("why was customer CUS-1042 charged twice? Also list the invoices of CUS-1042")] }, config);
+      const state = (await agent.getState(config)) as unknown as { values: { keelContext?: { compactions: number } } };
+      expect(state.values.keelContext?.compactions).toBeGreaterThan(0);
+      const workCalls = model.toolCalls.filter((name) => name !== "task_result");
+      expect(workCalls.length).toBeGreaterThan(1);
+      expect(new Set(workCalls).size).toBe(workCalls.length);
+      expect(out.structuredResponse?.evidence).toContain("PAY-31043");
+      expect(model.toolCalls.at(-1)).toBe("task_result");
+    } finally {
+      process.env.KEEL_CONTEXT_BUDGET_TOKENS = before;
+    }
+  });
 });

@@ -69,6 +69,8 @@ export interface CompressResult {
 }
 
 const RECENT_CALLS_KEPT = 20;
+/** Share of the budget kept for the summary and recent steps whatever the target. */
+const MIN_ROOM_SHARE = 0.15;
 /** A summary smaller than this is not worth its message. */
 const MIN_SUMMARY_TOKENS = 12;
 /** Framing tokens per message, as `countPromptTokens` counts them. */
@@ -83,13 +85,16 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
   const unchanged: CompressResult = { messages, changed: false, fits: tokensBefore <= budget, tokensBefore, tokens: tokensBefore, summarizedMessages: 0, restarted: false, summaries: [] };
   if (tokensBefore <= budget && !options.force) return unchanged;
 
-  const target = Math.min(options.target ?? budget, budget);
   const steps = toSteps(messages);
   const humans = steps.flatMap((s, i) => (s.kind === "human" && !isSummaryMessage(s.messages[0]!) ? [i] : []));
   const pinned = new Set(humans.length > 0 ? [humans[0]!, humans[humans.length - 1]!] : []);
   const pinnedMessages = [...pinned].sort((a, b) => a - b).flatMap((i) => steps[i]!.messages);
   const fixed = count(pinnedMessages);
   if (fixed > budget) return { ...unchanged, fits: false };
+  // The target is a wish, the budget a limit: a target below what the pinned messages need is raised, so there is
+  // always room for a summary (else everything but the goal would go, and an agent would start over).
+  const minRoom = Math.min(budget - fixed, Math.max(4 * MIN_SUMMARY_TOKENS, Math.floor(budget * MIN_ROOM_SHARE)));
+  const target = Math.max(Math.min(options.target ?? budget, budget), fixed + minRoom);
 
   // The newest whole steps that fit beside the pinned messages and room for a summary stay verbatim.
   const summaryCap = Math.max(MIN_SUMMARY_TOKENS, Math.floor(target * (options.summaryShare ?? 0.3)));

@@ -81,8 +81,9 @@ class OverheadMemo {
   }
 }
 
+/** Per thread (the memo is per agent already); not per checkpoint namespace, which differs between the hook nodes. */
 function threadKey(configurable: Record<string, unknown> | undefined): string {
-  return `${String(configurable?.thread_id ?? "")}|${String(configurable?.checkpoint_ns ?? "")}`;
+  return String(configurable?.thread_id ?? "");
 }
 
 export function contextBudgetMiddleware(options: ContextBudgetOptions) {

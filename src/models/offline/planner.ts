@@ -47,6 +47,12 @@ interface Turn {
   outcomes: (ToolOutcome & { error?: boolean })[];
 }
 
+/** The structured side of a context summary message (see `SummaryMark` in src/context/compress.ts). */
+interface SummarizedSteps {
+  kind: string;
+  calls?: { name: string; args: Record<string, unknown>; ok: boolean; digest: string }[];
+}
+
 /** The current objective (the latest human message) and what has been done for it since. */
 export function currentTurn(messages: BaseMessage[]): Turn {
   let start = messages.length - 1;
@@ -55,6 +61,14 @@ export function currentTurn(messages: BaseMessage[]): Turn {
   const calls: Turn["calls"] = [];
   const outcomes: Turn["outcomes"] = [];
   for (const message of messages.slice(start + 1)) {
+    // A context summary (src/context) stands for tool steps it replaced: they still count as done.
+    const summary = (message.additional_kwargs as { keel_context?: SummarizedSteps } | undefined)?.keel_context;
+    if (message.getType() === "ai" && summary?.kind === "summary") {
+      for (const c of summary.calls ?? []) {
+        calls.push({ name: c.name, args: c.args });
+        outcomes.push({ tool: c.name, content: JSON.stringify(c.ok ? { ok: true, data: c.digest } : { ok: false, error: { code: "internal_error", message: c.digest, next_step: "" } }), error: !c.ok });
+      }
+    }
     if (message.getType() === "ai") calls.push(...((message as AIMessage).tool_calls ?? []).map((c) => ({ name: c.name, args: c.args })));
     if (message.getType() === "tool") {
       const tool = message as ToolMessage;
