@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeelApp, type KeelApp, type TurnResult } from "../graphs/app.js";
-import { companyDb } from "../src/db/index.js";
+import { spendDb } from "../src/cost/spend-store.js";
 import { costGovernor } from "../src/cost/governor.js";
 import { formatAgentCosts, formatUsage } from "../src/cost/usage-tracker.js";
 
@@ -27,7 +27,7 @@ afterAll(async () => {
   process.env = { ...env };
 });
 
-const spendRows = (threadId: string) => companyDb().sql.prepare("SELECT * FROM model_spend WHERE thread_id = ? ORDER BY id").all(threadId) as Record<string, unknown>[];
+const spendRows = (threadId: string) => spendDb().prepare("SELECT * FROM model_spend WHERE thread_id = ? ORDER BY id").all(threadId) as Record<string, unknown>[];
 
 describe("token accounting", () => {
   it("reports tokens and USD per node, agent, thread and tenant, and records every call", async () => {

@@ -1,7 +1,7 @@
 /**
  * The cost governor's ladder in a real langchain agent: under budget the call runs and its cost is on the step;
  * over budget it compresses the context, then moves to the fast tier, then asks a human (interrupt of type
- * "budget") or stops with a message naming the budget. Spend is recorded in the company database.
+ * "budget") or stops with a message naming the budget. Spend is recorded in the spend database.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAgent, tool } from "langchain";
@@ -14,8 +14,7 @@ import { costGovernorMiddleware } from "../src/cost/governor-middleware.js";
 import { BudgetExceededError, budgetStopOf, CostGovernor, type CallCost } from "../src/cost/governor.js";
 import { compressSteps } from "../src/cost/compress.js";
 import { countPromptTokens } from "../src/cost/tokens.js";
-import { spendTotals } from "../src/cost/spend-store.js";
-import { companyDb } from "../src/db/index.js";
+import { spendDb, spendTotals } from "../src/cost/spend-store.js";
 
 /** A scripted model with a name and a price: it reports the prompt's tiktoken count and 40 output tokens. */
 class PricedModel extends ScriptedChatModel {
@@ -100,7 +99,7 @@ describe("cost governor ladder", () => {
     const input = countPromptTokens([new HumanMessage("Is R4 fine?")]);
     expect(cost).toMatchObject({ model: "big", inputTokens: input, outputTokens: 40, cached: false, ladder: [], approved: false });
     expect(cost.costUsd).toBeCloseTo(((input + 40) * 1000) / 1e6, 12);
-    const row = companyDb().sql.prepare("SELECT * FROM model_spend WHERE request_id = ?").get(`req-${thread}`) as Record<string, unknown>;
+    const row = spendDb().prepare("SELECT * FROM model_spend WHERE request_id = ?").get(`req-${thread}`) as Record<string, unknown>;
     expect(row).toMatchObject({ thread_id: `gov-${thread}`, tenant_id: "acme", agent: "finance", node: "model_request", model: "big", input_tokens: input, output_tokens: 40 });
     expect(spendTotals("thread", `gov-${thread}`).costUsd).toBeCloseTo(cost.costUsd!, 12);
     expect(governor.stats).toMatchObject({ admitted: 1, stopped: 0, overruns: 0 });
@@ -169,7 +168,7 @@ describe("cost governor ladder", () => {
     if (proceeds) {
       const out = await resumed;
       expect(costOf(out.messages)).toMatchObject({ model: "big", approved: true });
-      expect(companyDb().sql.prepare("SELECT approved FROM model_spend WHERE request_id = ?").pluck().get(`req-${thread}`)).toBe(1);
+      expect(spendDb().prepare("SELECT approved FROM model_spend WHERE request_id = ?").pluck().get(`req-${thread}`)).toBe(1);
     } else {
       await expect(resumed).rejects.toThrow(/was rejected by a human/);
       expect(big.calls).toHaveLength(0);

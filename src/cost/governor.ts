@@ -273,7 +273,7 @@ function emptyStats(): GovernorStats {
 
 let shared: CostGovernor | undefined;
 
-/** The process's governor (budgets from `KEEL_BUDGETS`, spend in the company database). */
+/** The process's governor (budgets from `KEEL_BUDGETS`, spend in `<KEEL_DATA_DIR>/spend.sqlite`). */
 export function costGovernor(): CostGovernor {
   shared ??= new CostGovernor();
   return shared;

@@ -224,27 +224,6 @@ CREATE TABLE IF NOT EXISTS tool_ledger (
   created_at   TEXT NOT NULL
 );
 
--- Spend of every model call (cost governor, src/cost/): by request, thread and tenant, so budgets hold across
--- restarts. cost_usd is NULL for a model without a price; cached is 1 for a cache hit (costs nothing).
-CREATE TABLE IF NOT EXISTS model_spend (
-  id            INTEGER PRIMARY KEY AUTOINCREMENT,
-  request_id    TEXT NOT NULL,
-  thread_id     TEXT NOT NULL,
-  tenant_id     TEXT NOT NULL,
-  agent         TEXT NOT NULL,
-  node          TEXT NOT NULL,
-  model         TEXT NOT NULL,
-  input_tokens  INTEGER NOT NULL,
-  output_tokens INTEGER NOT NULL,
-  cost_usd      REAL,
-  cached        INTEGER NOT NULL DEFAULT 0,
-  approved      INTEGER NOT NULL DEFAULT 0,    -- 1: a human approved this call over budget
-  created_at    TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS idx_spend_request ON model_spend(request_id);
-CREATE INDEX IF NOT EXISTS idx_spend_thread  ON model_spend(thread_id);
-CREATE INDEX IF NOT EXISTS idx_spend_tenant  ON model_spend(tenant_id, created_at);
-
 -- Human feedback: every approve, edit and reject of an approval, with what was proposed, what was approved and
 -- the difference between them (src/observability/feedback.ts); also sent to LangSmith when tracing is on.
 CREATE TABLE IF NOT EXISTS approval_feedback (
