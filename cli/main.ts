@@ -1,14 +1,15 @@
 /**
  * `npm start -- "<request>"` runs one request; `npm start` alone opens an interactive session.
- * Progress (routing, tools, approvals) streams to stderr; answers, with tokens and cost, to stdout.
+ * Progress (routing, tools, approvals) and the agents' answer text as they write it (`--no-stream`: not the text)
+ * stream to stderr; the final answer, with tokens and cost, goes to stdout.
  * Approvals are asked on the terminal: approve (a), reject (r) or edit (e, then JSON arguments).
  */
 import readline from "node:readline";
 import { stdin, stdout, stderr } from "node:process";
-import type { KeelApp, TurnResult } from "../graphs/app.js";
+import type { KeelApp, RunOptions, TurnResult } from "../graphs/app.js";
 import { describeModels, modelSettings } from "../src/models/provider.js";
 import { formatAgentCosts, formatUsage } from "../src/cost/usage-tracker.js";
-import { formatProgress } from "./progress.js";
+import { formatProgress, TokenPrinter } from "./progress.js";
 import { KeelError } from "../src/errors.js";
 import { closeCompanyDbs } from "../src/db/index.js";
 import { parseMetricsPort, startMetricsServer } from "../src/observability/metrics-server.js";
@@ -34,10 +35,21 @@ class Prompt {
   }
 }
 
+const printer = new TokenPrinter((text) => stderr.write(text));
+/** Progress and token callbacks of every turn (set from the command line in `main`). */
+let streaming: Pick<RunOptions, "onProgress" | "onToken"> = { onProgress: (e) => stderr.write(formatProgress(e)) };
+
 async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== "--");
   const threadFlag = args.indexOf("--thread");
   const threadId = threadFlag >= 0 ? args.splice(threadFlag, 2)[1] : undefined;
+  // Answer text streams to stderr with the progress as the agents write it; --no-stream prints only the final answer.
+  const noStream = args.indexOf("--no-stream");
+  if (noStream >= 0) args.splice(noStream, 1);
+  streaming = {
+    onProgress: (e) => printer.progress(formatProgress(e)),
+    ...(noStream >= 0 ? {} : { onToken: (t) => printer.token(t) }),
+  };
   // --metrics-port N: serve GET /metrics (Prometheus) on 127.0.0.1:N while the CLI runs (0: any free port).
   const metricsFlag = args.indexOf("--metrics-port");
   const metricsPort = metricsFlag >= 0 ? parseMetricsPort(args.splice(metricsFlag, 2)[1]) : undefined;
@@ -53,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   const rl = new Prompt(readline.createInterface({ input: stdin, output: stderr, terminal: stdin.isTTY }));
   try {
     if (request) {
-      await handleTurn(app, rl, await app.run(request, { threadId, onProgress: (e) => stderr.write(formatProgress(e)) }));
+      await handleTurn(app, rl, await app.run(request, { threadId, ...streaming }));
       return 0;
     }
     return await interactive(app, rl, threadId);
@@ -78,7 +90,7 @@ async function interactive(app: KeelApp, rl: Prompt, initialThread?: string): Pr
     if (line === "exit" || line === "quit") return 0;
     if (!line) continue;
     try {
-      const turn = await app.run(line, { threadId, onProgress: (e) => stderr.write(formatProgress(e)) });
+      const turn = await app.run(line, { threadId, ...streaming });
       threadId = turn.threadId;
       await handleTurn(app, rl, turn);
     } catch (error) {
@@ -94,12 +106,13 @@ async function handleTurn(app: KeelApp, rl: Prompt, turn: TurnResult): Promise<v
     const approval = current.approvals[0]!;
     const decision = await askDecision(rl, approval.tool);
     try {
-      current = await app.resume(current.threadId, decision, { onProgress: (e) => stderr.write(formatProgress(e)) });
+      current = await app.resume(current.threadId, decision, streaming);
     } catch (error) {
       if (!(error instanceof KeelError)) throw error;
       stderr.write(`${error.message}\n`);
     }
   }
+  printer.end();
   stdout.write(`\n${current.answer ?? ""}\n`);
   stdout.write(`\n[thread ${current.threadId}] ${formatUsage(current.usage)}\n`);
   const byAgent = formatAgentCosts(current.usage);

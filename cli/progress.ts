@@ -1,5 +1,5 @@
 /** One line of progress per event, for the terminal. */
-import type { ProgressEvent } from "../graphs/progress.js";
+import type { ProgressEvent, TokenEvent } from "../graphs/progress.js";
 
 export function formatProgress(event: ProgressEvent): string {
   switch (event.kind) {
@@ -18,5 +18,35 @@ export function formatProgress(event: ProgressEvent): string {
       return `  [${event.agent}] finished\n`;
     case "approval":
       return `⏸ approval needed: ${event.description}\n`;
+  }
+}
+
+/**
+ * Prints streamed answer text on the terminal as it arrives, one line per agent ("  [finance] ..."), and closes
+ * the line before the next progress line, so tokens and progress never share a line.
+ */
+export class TokenPrinter {
+  private current: string | undefined;
+  constructor(private readonly write: (text: string) => void) {}
+
+  token(event: TokenEvent): void {
+    if (this.current !== event.agent) {
+      this.end();
+      this.write(`  [${event.agent}] ✎ `);
+      this.current = event.agent;
+    }
+    this.write(event.text.replace(/\n/g, `\n  [${event.agent}]   `));
+  }
+
+  /** Ends the open token line, if any. */
+  end(): void {
+    if (this.current !== undefined) this.write("\n");
+    this.current = undefined;
+  }
+
+  /** Progress text, after ending the open token line. */
+  progress(text: string): void {
+    this.end();
+    this.write(text);
   }
 }

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import { buildMetaGraph, type MetaStateType } from "./meta/meta-graph.js";
+import { buildMetaGraph, type MetaGraphOptions, type MetaStateType } from "./meta/meta-graph.js";
 import type { ReviewRequest } from "./meta/review.js";
 import type { AgentReport } from "./meta/merge.js";
 import { buildTaskAgents, type TaskAgents } from "./agents/index.js";
@@ -23,7 +23,7 @@ import { validateRequest } from "../src/app/request.js";
 import { UsageTracker, type UsageTotals } from "../src/cost/usage-tracker.js";
 import { textOf } from "../src/models/offline/planner.js";
 import { InvalidRequestError, InvalidResumeError, UnknownThreadError } from "../src/errors.js";
-import { toProgressEvents, type ProgressEvent } from "./progress.js";
+import { toProgressEvents, TokenStreamer, type ProgressEvent, type TokenEvent } from "./progress.js";
 import { isKeelTool, type KeelTool } from "../src/toolkit/define-tool.js";
 import { capabilityManifest } from "../src/guardrails/manifest.js";
 import { BudgetExceededError, budgetStopOf } from "../src/cost/governor.js";
@@ -75,6 +75,12 @@ export interface RunOptions {
   userId?: string;
   /** The tenant the turn acts and spends for (budgets, capabilities); default "default". @example "acme" */
   tenantId?: string;
+  /**
+   * Called with the agents' answer text as the models produce it (token by token with a streaming provider; one
+   * piece per model call with the offline model). The merged answer still comes in the result.
+   * @example app.run(request, { onToken: (t) => process.stderr.write(t.text) })
+   */
+  onToken?: (event: TokenEvent) => void;
 }
 
 export interface KeelApp {
@@ -108,6 +114,10 @@ export interface KeelAppOptions {
   mcpConfigFile?: string;
   /** Tracing, metrics and feedback; default: from the environment (src/observability/observability.ts). */
   observability?: Observability;
+  /** Task agents of your own (e.g. on another model, for benches); default: the app's, with MCP tools. */
+  agents?: TaskAgents;
+  /** The meta agent's router model, fast routing and semantic cache (see graphs/meta/meta-graph.ts). */
+  meta?: MetaGraphOptions;
 }
 
 export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelApp> {
@@ -116,11 +126,11 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
   const mcpFile = options.mcpConfigFile ?? process.env.KEEL_MCP_CONFIG;
   const mcp: LoadedMcpTools | undefined = mcpFile ? await loadMcpTools(readMcpConfig(mcpFile)) : undefined;
   if (mcp) registerExtraTools(Object.values(mcp.byAgent).flat() as unknown as KeelTool[]);
-  const agents = buildTaskAgents((mcp?.byAgent ?? {}) as Partial<Record<keyof TaskAgents, KeelTool[]>>);
+  const agents = options.agents ?? buildTaskAgents((mcp?.byAgent ?? {}) as Partial<Record<keyof TaskAgents, KeelTool[]>>);
   const knownTools = toolsByName(agents);
   const handle: CheckpointerHandle | undefined = options.checkpointer ? undefined : await openCheckpointer();
   const saver = options.checkpointer ?? handle!.saver;
-  const graph = buildMetaGraph(agents).compile({ checkpointer: saver, name: "meta" });
+  const graph = buildMetaGraph(agents, options.meta).compile({ checkpointer: saver, name: "meta" });
   const obs = options.observability ?? (await setupObservability());
   // Root run id of each thread's latest turn: feedback on an approval goes on the run that asked for it.
   const lastRootRun = new Map<string, string>();
@@ -188,7 +198,8 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     try {
       const stream = await graph.stream(input as never, {
         ...configFor(threadId, runOptions.userId, costScope),
-        streamMode: "updates",
+        // "messages" only when someone listens for tokens: it costs a callback per streamed chunk.
+        streamMode: runOptions.onToken ? ["updates", "messages"] : ["updates"],
         subgraphs: true,
         runId,
         runName: "meta",
@@ -196,8 +207,13 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
         callbacks: [tracker, ...obs.callbacks()],
       });
       // Middleware nodes re-emit the model's message in their updates: report each tool call and result once.
-      for await (const [namespace, update] of stream as AsyncIterable<[string[], Record<string, unknown>]>) {
-        for (const event of toProgressEvents(namespace, update, seen)) runOptions.onProgress?.(event);
+      const tokens = new TokenStreamer();
+      for await (const [namespace, mode, payload] of stream as AsyncIterable<[string[], string, unknown]>) {
+        if (mode === "messages") {
+          for (const event of tokens.events(namespace, (payload as [unknown, unknown])[0])) runOptions.onToken?.(event);
+          continue;
+        }
+        for (const event of toProgressEvents(namespace, payload as Record<string, unknown>, seen)) runOptions.onProgress?.(event);
       }
     } catch (error) {
       // A stop in a task agent arrives wrapped (langchain's MiddlewareError): look through the cause.

@@ -35,3 +35,84 @@ export function toProgressEvents(namespace: string[], update: Record<string, unk
   }
   return events;
 }
+
+/** A piece of text a model produced, as it streams: the agent's answer (its `task_result` answer) or plain text. */
+export interface TokenEvent {
+  /** The task agent (or "meta" for the meta agent's own calls). */
+  agent: string;
+  text: string;
+}
+
+/**
+ * Turns LangGraph "messages" stream chunks into token events. Task agents give their answer inside the
+ * `task_result` tool call, whose arguments stream as partial JSON: the `answer` string is decoded as it grows.
+ * A model that does not stream yields one whole message at the end of its call, handled the same way.
+ * The router's structured output and the root nodes' messages are not model answer text and are skipped.
+ */
+export class TokenStreamer {
+  private readonly args = new Map<string, string>();
+  private readonly emitted = new Map<string, number>();
+
+  /** Routes whose model output is answer text; the router, merge and cache nodes at the root are not. */
+  static readonly SOURCES = new Set(["support", "incidents", "finance", "shipping", "weekly_brief"]);
+
+  events(namespace: string[], chunk: unknown): TokenEvent[] {
+    const agent = namespace[0]?.split(":")[0] ?? "meta";
+    // Only model output (AI messages) of the task agents and the workflow: not tool results, not node outputs.
+    const type = (chunk as { getType?: () => string }).getType?.();
+    if (!TokenStreamer.SOURCES.has(agent) || type !== "ai") return [];
+    const message = chunk as { content?: unknown; tool_call_chunks?: { name?: string; args?: string; index?: number; id?: string }[]; tool_calls?: { name: string; args: Record<string, unknown> }[]; id?: string };
+    const out: TokenEvent[] = [];
+    if (typeof message.content === "string" && message.content) out.push({ agent, text: message.content });
+    const key = (index: number | undefined) => `${namespace.join("|")}#${message.id ?? ""}#${index ?? 0}`;
+    if (message.tool_call_chunks?.length) {
+      for (const part of message.tool_call_chunks) {
+        const k = key(part.index);
+        if (part.name && part.name !== "task_result") this.args.set(k, "\u0000skip");
+        const so_far = this.args.get(k) ?? "";
+        if (so_far.startsWith("\u0000skip")) continue;
+        const next = so_far + (part.args ?? "");
+        this.args.set(k, next);
+        const answer = partialJsonString(next, "answer");
+        const done = this.emitted.get(k) ?? 0;
+        if (answer.length > done) {
+          out.push({ agent, text: answer.slice(done) });
+          this.emitted.set(k, answer.length);
+        }
+      }
+    } else {
+      for (const call of message.tool_calls ?? []) {
+        const answer = call.name === "task_result" ? call.args?.answer : undefined;
+        if (typeof answer === "string" && answer) out.push({ agent, text: answer });
+      }
+    }
+    return out;
+  }
+}
+
+/** The decoded prefix of the string value of `field` in a JSON text that may be cut anywhere. */
+export function partialJsonString(json: string, field: string): string {
+  const start = new RegExp(`"${field}"\\s*:\\s*"`).exec(json);
+  if (!start) return "";
+  let out = "";
+  for (let i = start.index + start[0].length; i < json.length; i++) {
+    const c = json[i]!;
+    if (c === '"') break;
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const e = json[i + 1];
+    if (e === undefined) break; // an escape cut in half: wait for the rest
+    if (e === "u") {
+      const hex = json.slice(i + 2, i + 6);
+      if (hex.length < 4) break;
+      out += String.fromCharCode(parseInt(hex, 16));
+      i += 5;
+      continue;
+    }
+    out += ({ n: "\n", t: "\t", r: "\r", b: "\b", f: "\f" } as Record<string, string>)[e] ?? e;
+    i += 1;
+  }
+  return out;
+}
