@@ -72,10 +72,15 @@ export function memoryScopeOf(configurable: Record<string, unknown> | undefined)
 
 let processStore: BaseStore | undefined;
 
-/** The process-wide store used when neither the graph nor the app gives one. */
+/** The process-wide store used when the graph has none (an agent invoked inside a node does not inherit it). */
 export function defaultMemoryStore(): BaseStore {
   processStore ??= new InMemoryStore();
   return processStore;
+}
+
+/** Makes `store` the process-wide memory store (the app does this at start-up with `openMemoryStore`). */
+export function useMemoryStore(store: BaseStore): void {
+  processStore = store;
 }
 
 /** Saves (or replaces) one fact under `key` in the thread's or the user's memory. */
