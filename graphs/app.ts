@@ -9,7 +9,7 @@
  * await app.close();
  */
 import { randomUUID } from "node:crypto";
-import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { Command, type BaseCheckpointSaver, type BaseStore } from "@langchain/langgraph";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { buildMetaGraph, type MetaGraphOptions, type MetaStateType } from "./meta/meta-graph.js";
@@ -26,6 +26,8 @@ import { InvalidRequestError, InvalidResumeError, UnknownThreadError } from "../
 import { toProgressEvents, TokenStreamer, type ProgressEvent, type TokenEvent } from "./progress.js";
 import { isKeelTool, type KeelTool } from "../src/toolkit/define-tool.js";
 import { capabilityManifest } from "../src/guardrails/manifest.js";
+import { openMemoryStore, type MemoryStoreHandle } from "../src/context/memory-store.js";
+import { useMemoryStore } from "../src/context/memory.js";
 import { BudgetExceededError, budgetStopOf } from "../src/cost/governor.js";
 import { beginRequest, isBudgetRequest, requestUsage, spendSummary, validateCostSettings } from "../src/cost/app-support.js";
 import { setupObservability, type Observability } from "../src/observability/observability.js";
@@ -118,6 +120,11 @@ export interface KeelAppOptions {
   agents?: TaskAgents;
   /** The meta agent's router model, fast routing and semantic cache (see graphs/meta/meta-graph.ts). */
   meta?: MetaGraphOptions;
+  /**
+   * Where remembered facts live (src/context/memory.ts); default: in memory, or PostgreSQL with `DATABASE_URL`.
+   * @example createKeelApp({ memoryStore: new InMemoryStore() })
+   */
+  memoryStore?: BaseStore;
 }
 
 export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelApp> {
@@ -129,6 +136,9 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
   const agents = options.agents ?? buildTaskAgents((mcp?.byAgent ?? {}) as Partial<Record<keyof TaskAgents, KeelTool[]>>);
   const knownTools = toolsByName(agents);
   const handle: CheckpointerHandle | undefined = options.checkpointer ? undefined : await openCheckpointer();
+  // Agents run inside the meta graph's nodes and do not inherit a graph store: the memory store is process-wide.
+  const memory: MemoryStoreHandle | undefined = options.memoryStore ? undefined : await openMemoryStore();
+  useMemoryStore(options.memoryStore ?? memory!.store);
   const saver = options.checkpointer ?? handle!.saver;
   const graph = buildMetaGraph(agents, options.meta).compile({ checkpointer: saver, name: "meta" });
   const obs = options.observability ?? (await setupObservability());
@@ -316,6 +326,7 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     async close() {
       await obs.flush();
       await handle?.close();
+      await memory?.close();
       await mcp?.close();
     },
   };
