@@ -19,6 +19,7 @@ import { Annotation, END, MessagesAnnotation, Send, START, StateGraph, type Lang
 import { restoreForUser } from "../../src/guardrails/pii-redaction.js";
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { chatModelChain, tierFor } from "../../src/models/provider.js";
+import { validateCostSettings } from "../../src/cost/app-support.js";
 import { runModelChain } from "../../src/reliability/model-chain.js";
 import { isTransientError } from "../../src/reliability/transient.js";
 import { reliabilitySettings } from "../../src/reliability/settings.js";
@@ -223,6 +224,9 @@ export function buildMetaGraph(agents: TaskAgents = TASK_AGENT_GRAPHS, options: 
   typed.addEdge("cached", END);
   return typed;
 }
+
+// The server loads this module at start-up: malformed prices, budgets or cache settings stop it there, naming the field.
+validateCostSettings();
 
 /** The compiled meta graph without a checkpointer, for LangGraph Studio and the server (which bring their own). */
 // The server runs this graph itself: the trace log, metrics and LangSmith handlers come with it (createKeelApp
