@@ -29,6 +29,7 @@ import { capabilityManifest } from "../src/guardrails/manifest.js";
 import { openMemoryStore, type MemoryStoreHandle } from "../src/context/memory-store.js";
 import { useMemoryStore } from "../src/context/memory.js";
 import { BudgetExceededError, budgetStopOf } from "../src/cost/governor.js";
+import { closeExactCache } from "../src/cache/exact-cache.js";
 import { beginRequest, isBudgetRequest, requestUsage, spendSummary, validateCostSettings } from "../src/cost/app-support.js";
 import { setupObservability, type Observability } from "../src/observability/observability.js";
 import { observeTurn } from "../src/observability/turn-metrics.js";
@@ -328,6 +329,7 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
       await handle?.close();
       await memory?.close();
       await mcp?.close();
+      await closeExactCache(); // a Redis connection would keep the process alive; the cache reopens on next use
     },
   };
 }
