@@ -221,7 +221,8 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
       const tokens = new TokenStreamer();
       for await (const [namespace, mode, payload] of stream as AsyncIterable<[string[], string, unknown]>) {
         if (mode === "messages") {
-          for (const event of tokens.events(namespace, (payload as [unknown, unknown])[0])) runOptions.onToken?.(event);
+          const [message, metadata] = payload as [unknown, Record<string, unknown> | undefined];
+          for (const event of tokens.events(namespace, message, metadata)) runOptions.onToken?.(event);
           continue;
         }
         for (const event of toProgressEvents(namespace, payload as Record<string, unknown>, seen)) runOptions.onProgress?.(event);

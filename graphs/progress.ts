@@ -56,11 +56,16 @@ export class TokenStreamer {
   /** Routes whose model output is answer text; the router, merge and cache nodes at the root are not. */
   static readonly SOURCES = new Set(["support", "incidents", "finance", "shipping", "weekly_brief"]);
 
-  events(namespace: string[], chunk: unknown): TokenEvent[] {
+  /**
+   * @param metadata the stream's metadata for the chunk: a chat model's carries `ls_provider` / `ls_model_type`,
+   *   a node's output (such as createAgent's "Returning structured response" message) does not. Absent: trusted.
+   */
+  events(namespace: string[], chunk: unknown, metadata?: Record<string, unknown>): TokenEvent[] {
     const agent = namespace[0]?.split(":")[0] ?? "meta";
     // Only model output (AI messages) of the task agents and the workflow: not tool results, not node outputs.
     const type = (chunk as { getType?: () => string }).getType?.();
     if (!TokenStreamer.SOURCES.has(agent) || type !== "ai") return [];
+    if (metadata && metadata.ls_model_type === undefined && metadata.ls_provider === undefined) return [];
     const message = chunk as { content?: unknown; tool_call_chunks?: { name?: string; args?: string; index?: number; id?: string }[]; tool_calls?: { name: string; args: Record<string, unknown> }[]; id?: string };
     const out: TokenEvent[] = [];
     if (typeof message.content === "string" && message.content) out.push({ agent, text: message.content });
