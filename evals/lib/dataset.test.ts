@@ -40,7 +40,7 @@ describe("loadDataset", () => {
     ["safety with an invalid pattern", SafetyRow, '{"id":"s","request":"x","answer_must_not_match":["(["]}', /regular expression/],
     ["an approval that is not a decision", TrajectoryRow, '{"id":"t","request":"x","trajectory":[],"approvals":["maybe"]}', /approvals\.0/],
   ])("%s is skipped with the reason", (_name, schema, line, reason) => {
-    const { rows, skipped } = loadDataset(file([line]), schema as typeof RoutingRow);
+    const { rows, skipped } = loadDataset(file([line]), schema as unknown as typeof RoutingRow);
     expect(rows).toEqual([]);
     expect(skipped).toHaveLength(1);
     expect(skipped[0]!.line).toBe(1);
