@@ -1,8 +1,10 @@
 /**
- * Routing evaluation: runs the meta agent's router over `evals/datasets/routing.jsonl` and reports exact-match
- * routing accuracy, overall and per expected route (`[]` means a clarifying question is expected).
+ * Routing evaluation as a quick standalone script: runs the meta agent's router over
+ * `evals/datasets/routing.jsonl` and reports exact-match routing accuracy, overall and per expected route (`[]`
+ * means a clarifying question is expected). The routing suite of `npm run eval -- routing` (evals/suites/
+ * routing.eval.ts) scores the same decision per example, with reports and the baseline gate.
  *
- *   npm run eval -- routing [--data evals/datasets/routing.jsonl] [--out report.json]
+ *   npx tsx evals/routing.ts [--data evals/datasets/routing.jsonl] [--out report.json]
  */
 import fs from "node:fs";
 import { z } from "zod";
