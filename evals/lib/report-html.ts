@@ -37,7 +37,7 @@ function histogram(title: string, values: number[], edges: number[], unit: strin
   }
   const labels = counts.map((_, i) => (i === 0 ? `<${edges[0]}` : i === edges.length ? `≥${edges[edges.length - 1]}` : `${edges[i - 1]}–${edges[i]}`));
   const max = Math.max(1, ...counts);
-  const barW = 44;
+  const barW = 66;
   const chartH = 120;
   const width = counts.length * barW + 20;
   const bars = counts
