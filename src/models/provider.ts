@@ -122,8 +122,9 @@ export function chatModelChain(tier: ModelTier, settings: ModelSettings = modelS
     if (seen.has(id)) continue;
     seen.add(id);
     if (entry.kind === "tier") chain.push(chatModel(entry.tier, settings));
-    else if (entry.kind === "offline") chain.push(new OfflineChatModel({}));
-    else chain.push(openAIModel(entry.model, entry.baseURL, settings.fallbackApiKey, settings.timeoutMs));
+    // Fallbacks are cached, priced and governed like the tiers.
+    else if (entry.kind === "offline") chain.push(withCostControls(new OfflineChatModel({}), OFFLINE_MODEL_NAME));
+    else chain.push(withCostControls(openAIModel(entry.model, entry.baseURL, settings.fallbackApiKey, settings.timeoutMs), entry.model));
   }
   return chain;
 }
