@@ -9,7 +9,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { exampleHash } from "./lib/results.js";
-import { EvalUsageError, parseEvalArgs } from "./run.js";
+import net from "node:net";
+import { EvalUsageError, langSmithMode, parseEvalArgs } from "./run.js";
 import type { EvalReport } from "./lib/report.js";
 
 const request = "why was customer CUS-1042 charged twice?";
@@ -69,6 +70,24 @@ describe("npm run eval", () => {
   ])("refuses %j with the reason", (argv, reason) => {
     expect(() => parseEvalArgs(argv)).toThrow(EvalUsageError);
     expect(() => parseEvalArgs(argv)).toThrow(reason);
+  });
+
+  it("LangSmith: off without a key; with a key but unreachable, one warning and the run stays local", async () => {
+    expect(await langSmithMode({ LANGSMITH_API_KEY: "" })).toBe("off");
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    try {
+      expect(await langSmithMode({ LANGSMITH_API_KEY: "lsv2_test", LANGSMITH_ENDPOINT: `http://127.0.0.1:${port}`, KEEL_LANGSMITH_TIMEOUT_MS: "1000" })).toBe("unreachable");
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([expect.stringMatching(/LangSmith at http:\/\/127\.0\.0\.1:\d+ is unreachable .*runs locally/)]);
   });
 
   it("defaults: every suite, tolerance 0.02, the committed baseline", () => {

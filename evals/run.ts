@@ -126,8 +126,8 @@ function prepareTemplate(): string {
 }
 
 /** LangSmith test tracking: on with a key and a reachable endpoint; one warning when it is not reachable. */
-async function langSmithMode(): Promise<EvalReport["langsmith"]> {
-  const settings = tracingSettings({ ...process.env, LANGSMITH_TRACING: "false" });
+export async function langSmithMode(env: NodeJS.ProcessEnv = process.env): Promise<EvalReport["langsmith"]> {
+  const settings = tracingSettings({ ...env, LANGSMITH_TRACING: "false" });
   if (!settings.apiKey) return "off";
   const probe = await probeLangSmith(settings);
   if (probe.ok) return "on";
