@@ -98,6 +98,15 @@ describe("compressContext", () => {
     expect(result.tokens).toBeLessThanOrEqual(1200);
   });
 
+  it("keeps the latest step verbatim past the target when the budget allows, rather than restarting", async () => {
+    const messages = conversation(30);
+    const result = await compressContext(messages, 1500, { system: SYSTEM, toolSchemas: SCHEMAS, target: 200 });
+    expect(result.restarted).toBe(false);
+    expect(result.messages.at(-1)).toBe(messages.at(-1));
+    expect(isSummaryMessage(result.messages[1]!)).toBe(true);
+    expect(result.tokens).toBeLessThanOrEqual(1500);
+  });
+
   it("folds an earlier summary into the next one and keeps the count of calls", async () => {
     let messages = conversation(30);
     const first = await compressContext(messages, 2000, { system: SYSTEM, toolSchemas: SCHEMAS });

@@ -109,6 +109,20 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
     kept.add(i);
     keptTokens += cost;
   }
+  // Past the target but within the budget, the latest step may still stay verbatim (with room for a summary):
+  // restarting from the summary alone is for when it cannot.
+  let limit = target;
+  const latest = steps.findLastIndex((_, i) => !pinned.has(i));
+  if (kept.size === pinned.size && latest >= 0) {
+    const step = steps[latest]!;
+    const cost = messageTokens(step.messages);
+    const summaryFloor = Math.min(summaryCap, Math.max(4 * MIN_SUMMARY_TOKENS, Math.floor(budget * 0.1)));
+    if (isComplete(step) && !isSummaryMessage(step.messages[0]!) && fixed + cost + summaryFloor + MESSAGE_FRAMING * 2 <= budget) {
+      kept.add(latest);
+      keptTokens = cost;
+      limit = budget;
+    }
+  }
 
   // Stretches of summarized steps between kept ones: one summary each, in place.
   const stretches: Step[][] = [];
@@ -123,7 +137,7 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
   const toSummarize = stretches.filter((s) => s.length > 0);
   const summarizedTokens = toSummarize.map((s) => messageTokens(s.flatMap((step) => step.messages)));
   const totalSummarized = summarizedTokens.reduce((a, b) => a + b, 0);
-  const room = Math.max(0, target - fixed - keptTokens - MESSAGE_FRAMING * toSummarize.length);
+  const room = Math.max(0, limit - fixed - keptTokens - MESSAGE_FRAMING * toSummarize.length);
 
   const summaryOf = new Map<Step, AIMessage | null>();
   const summaries: AIMessage[] = [];
