@@ -3,7 +3,7 @@
  * over budget it compresses the context, then moves to the fast tier, then asks a human (interrupt of type
  * "budget") or stops with a message naming the budget. Spend is recorded in the spend database.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAgent, tool } from "langchain";
 import { Command, MemorySaver } from "@langchain/langgraph";
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
@@ -14,7 +14,7 @@ import { costGovernorMiddleware } from "../src/cost/governor-middleware.js";
 import { BudgetExceededError, budgetStopOf, CostGovernor, type CallCost } from "../src/cost/governor.js";
 import { compressSteps } from "../src/cost/compress.js";
 import { countPromptTokens } from "../src/cost/tokens.js";
-import { spendDb, spendTotals } from "../src/cost/spend-store.js";
+import { recordSpend, spendDb, spendTotals } from "../src/cost/spend-store.js";
 
 /** A scripted model with a name and a price: it reports the prompt's tiktoken count and 40 output tokens. */
 class PricedModel extends ScriptedChatModel {
@@ -201,5 +201,26 @@ describe("reservations", () => {
     governor.settle(first, { model: "big", inputTokens: 500, outputTokens: 100, cached: false });
     // A fresh governor (a restarted process) sees the recorded spend.
     expect(new CostGovernor().breach(scope, estimate)).toMatchObject({ scope: "request", spentUsd: 0.6 });
+  });
+});
+
+describe("tenant budget windows", () => {
+  it.each([
+    ["month", "2026-10-31T23:59:00Z", false],
+    ["month", "2026-11-01T00:00:00Z", true],
+    ["day", "2026-11-20T12:00:00Z", false],
+    ["total", "2020-01-01T00:00:00Z", true],
+  ] as const)("a tenant budget per %s counts spend recorded at %s: %s", (period, at, counts) => {
+    vi.useFakeTimers({ now: new Date("2026-11-21T10:00:00Z"), toFake: ["Date"] });
+    try {
+      setBudgets({ default: { tenant: 1 }, tenantPeriod: period });
+      const tenantId = `win-${thread}`;
+      const scope = { requestId: `w-${thread}`, threadId: `w-${thread}`, tenantId, agent: "meta", node: "route" };
+      recordSpend({ ...scope, model: "big", inputTokens: 0, outputTokens: 0, costUsd: 0.9, cached: false, approved: false }, new Date(at));
+      const breach = governor.breach(scope, { model: "big", inputTokens: 0, outputTokens: 0, usd: 0.2 });
+      expect(breach !== undefined).toBe(counts);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

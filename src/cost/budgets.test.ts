@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetConfig, limitsFor, parseBudgets, tenantWindowStart } from "./budgets.js";
+import { budgetConfig, limitsFor, parseBudgets, tenantWindowKey, tenantWindowStart } from "./budgets.js";
 import { costUsd, priceTable, requirePrices } from "./prices.js";
 import { ConfigurationError } from "../errors.js";
 
@@ -31,6 +31,7 @@ describe("KEEL_BUDGETS", () => {
     expect(tenantWindowStart("month", now)).toBe("2026-11-01T00:00:00.000Z");
     expect(tenantWindowStart("day", now)).toBe("2026-11-21T00:00:00.000Z");
     expect(tenantWindowStart("total", now)).toBeUndefined();
+    expect([tenantWindowKey("month", now), tenantWindowKey("day", now), tenantWindowKey("total", now)]).toEqual(["m:2026-11", "d:2026-11-21", ""]);
   });
 });
 

@@ -77,6 +77,12 @@ export function limitsFor(config: BudgetConfig, tenantId: string): BudgetLimits 
   return { ...config.default, ...(config.tenants[tenantId] ?? {}) };
 }
 
+/** The spend window key of the tenant budget now (see spend-store.ts): '' for `total`, 'm:YYYY-MM', 'd:YYYY-MM-DD'. */
+export function tenantWindowKey(period: BudgetConfig["tenantPeriod"], now = new Date()): string {
+  const iso = now.toISOString();
+  return period === "total" ? "" : period === "month" ? `m:${iso.slice(0, 7)}` : `d:${iso.slice(0, 10)}`;
+}
+
 /** Start of the current tenant budget window (ISO 8601), or `undefined` for `total`. */
 export function tenantWindowStart(period: BudgetConfig["tenantPeriod"], now = new Date()): string | undefined {
   if (period === "total") return undefined;

@@ -11,7 +11,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { BaseMessage } from "@langchain/core/messages";
-import { budgetConfig, limitsFor, tenantWindowStart, type BudgetConfig, type BudgetScope } from "./budgets.js";
+import { budgetConfig, limitsFor, tenantWindowKey, type BudgetConfig, type BudgetScope } from "./budgets.js";
 import { costUsd, priceOf } from "./prices.js";
 import { countPromptTokens, normalizedToolSchemas } from "./tokens.js";
 import { recordSpend, spentUsd } from "./spend-store.js";
@@ -250,10 +250,10 @@ export class CostGovernor {
 
   private spent(kind: BudgetScope, scope: CallScope, config: BudgetConfig): number {
     const id = idOf(kind, scope);
-    const since = kind === "tenant" ? tenantWindowStart(config.tenantPeriod) : undefined;
+    const window = kind === "tenant" ? tenantWindowKey(config.tenantPeriod) : "";
     let reserved = 0;
     for (const r of this.reservations.values()) if (idOf(kind, r.scope) === id) reserved += r.estimate.usd ?? 0;
-    return spentUsd(kind, id, since) + reserved;
+    return spentUsd(kind, id, window) + reserved;
   }
 }
 

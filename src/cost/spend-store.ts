@@ -28,6 +28,16 @@ CREATE TABLE IF NOT EXISTS model_spend (
 CREATE INDEX IF NOT EXISTS idx_spend_request ON model_spend(request_id);
 CREATE INDEX IF NOT EXISTS idx_spend_thread  ON model_spend(thread_id);
 CREATE INDEX IF NOT EXISTS idx_spend_tenant  ON model_spend(tenant_id, created_at);
+-- Running totals, so a budget check reads one row instead of summing a tenant's month. window: '' (all time),
+-- 'm:YYYY-MM' or 'd:YYYY-MM-DD' (UTC; tenants only).
+CREATE TABLE IF NOT EXISTS spend_totals (
+  kind      TEXT NOT NULL CHECK (kind IN ('request','thread','tenant')),
+  id        TEXT NOT NULL,
+  window    TEXT NOT NULL,
+  cost_usd  REAL NOT NULL,
+  calls     INTEGER NOT NULL,
+  PRIMARY KEY (kind, id, window)
+);
 `;
 
 const open = new Map<string, Database.Database>();
@@ -41,6 +51,8 @@ export function spendDb(): Database.Database {
     db = new Database(file);
     db.pragma("journal_mode = WAL");
     db.pragma("busy_timeout = 5000");
+    // WAL with NORMAL sync survives a process crash (not a power loss) and keeps each record to ~0.1 ms.
+    db.pragma("synchronous = NORMAL");
     db.exec(SPEND_SCHEMA);
     open.set(file, db);
   }
@@ -78,13 +90,28 @@ export interface SpendTotals {
   costUsd: number;
 }
 
+/** The windows a tenant's spend counts in at `at`: all time, its UTC month and its UTC day. */
+export function tenantWindows(at: Date): string[] {
+  const iso = at.toISOString();
+  return ["", `m:${iso.slice(0, 7)}`, `d:${iso.slice(0, 10)}`];
+}
+
 export function recordSpend(row: SpendRow, at = new Date()): void {
-  spendDb()
-    .prepare(
+  const db = spendDb();
+  const cost = row.costUsd ?? 0;
+  db.transaction(() => {
+    db.prepare(
       `INSERT INTO model_spend (request_id, thread_id, tenant_id, agent, node, model, input_tokens, output_tokens, cost_usd, cached, approved, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(row.requestId, row.threadId, row.tenantId, row.agent, row.node, row.model, row.inputTokens, row.outputTokens, row.costUsd ?? null, row.cached ? 1 : 0, row.approved ? 1 : 0, at.toISOString());
+    ).run(row.requestId, row.threadId, row.tenantId, row.agent, row.node, row.model, row.inputTokens, row.outputTokens, row.costUsd ?? null, row.cached ? 1 : 0, row.approved ? 1 : 0, at.toISOString());
+    const total = db.prepare(
+      `INSERT INTO spend_totals (kind, id, window, cost_usd, calls) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT (kind, id, window) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd, calls = calls + 1`,
+    );
+    total.run("request", row.requestId, "", cost);
+    total.run("thread", row.threadId, "", cost);
+    for (const window of tenantWindows(at)) total.run("tenant", row.tenantId, window, cost);
+  })();
 }
 
 const COLUMN = { request: "request_id", thread: "thread_id", tenant: "tenant_id" } as const;
@@ -101,9 +128,10 @@ export function spendTotals(scope: keyof typeof COLUMN, id: string, since?: stri
   return row;
 }
 
-/** USD spent by one request, thread or tenant (since `since`). */
-export function spentUsd(scope: keyof typeof COLUMN, id: string, since?: string): number {
-  return spendTotals(scope, id, since).costUsd;
+/** USD spent by one request, thread or tenant in a window ('' all time; tenants also 'm:YYYY-MM', 'd:YYYY-MM-DD'). */
+export function spentUsd(scope: keyof typeof COLUMN, id: string, window = ""): number {
+  const cost = spendDb().prepare("SELECT cost_usd FROM spend_totals WHERE kind = ? AND id = ? AND window = ?").pluck().get(scope, id, window) as number | undefined;
+  return cost ?? 0;
 }
 
 /** The request the thread's latest model call belonged to (a resume continues it). */
