@@ -145,6 +145,10 @@ describe("auth settings", () => {
     expect(() => authSettings(env)).toThrow(message);
   });
 
+  it("takes an empty secret as unset", () => {
+    expect(authSettings({ KEEL_JWT_SECRET: "" }).jwtSecret).toBeUndefined();
+  });
+
   it("never echoes the secret", () => {
     expect(() => authSettings({ KEEL_JWT_SECRET: "s3cr3t" })).toThrow(expect.objectContaining({ message: expect.not.stringContaining("s3cr3t") }));
   });

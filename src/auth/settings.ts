@@ -30,7 +30,8 @@ export function authSettings(env: NodeJS.ProcessEnv = process.env): AuthSettings
   if (mode !== "required" && mode !== "off") {
     throw new ConfigurationError(`KEEL_AUTH is "${env.KEEL_AUTH}".`, `Use "required" (the default) or "off" (local development only).`);
   }
-  const secret = env.KEEL_JWT_SECRET;
+  // Empty counts as unset (an env file with `KEEL_JWT_SECRET=` left blank).
+  const secret = env.KEEL_JWT_SECRET ? env.KEEL_JWT_SECRET : undefined;
   if (secret !== undefined && secret.length < 32) {
     // The value itself is never echoed.
     throw new ConfigurationError(`KEEL_JWT_SECRET is too short (${secret.length} characters).`, "Use at least 32 random characters, e.g. `openssl rand -hex 32`.");
