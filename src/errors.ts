@@ -24,3 +24,9 @@ export class UnknownThreadError extends KeelError {}
 
 /** A resume payload that does not answer the pending approval. */
 export class InvalidResumeError extends KeelError {}
+
+/**
+ * A file or database the app keeps its data in is unreadable (corrupted), incompatible (written by another
+ * program or version) or locked by another process. Nothing was changed; the hint says how to go on.
+ */
+export class StorageError extends KeelError {}

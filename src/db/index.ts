@@ -10,7 +10,10 @@ import path from "node:path";
 import { makeDirs } from "./fs.js";
 import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 import { seedCompanyDatabase, REFERENCE_NOW, type SeedOptions } from "./seed.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, StorageError } from "../errors.js";
+import { busyTimeoutMs, preflightSqlite, storageErrorOf } from "../persistence/sqlite-preflight.js";
+
+const COMPANY_FRESH = "to create a fresh seeded company database (the moved file keeps your data)";
 
 export interface CompanyDb {
   /** The better-sqlite3 handle. Writes go through `sql.transaction(...)`. */
@@ -42,11 +45,22 @@ export function companyDb(): CompanyDb {
 export function openCompanyDb(file: string, options: SeedOptions = {}): CompanyDb {
   ensureWritableDir(path.dirname(file));
   if (!fs.existsSync(file)) createSeeded(file, options);
-  const sql = new Database(file);
-  sql.pragma("journal_mode = WAL");
-  sql.pragma("busy_timeout = 5000");
-  sql.pragma("foreign_keys = ON");
-  const version = sql.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
+  // Corrupted or locked by another process: a StorageError naming the file and what to do, nothing changed.
+  preflightSqlite(file, { what: "company database", tables: {}, freshHint: COMPANY_FRESH });
+  let sql: Database.Database | undefined;
+  let version: string | undefined;
+  try {
+    sql = new Database(file, { timeout: busyTimeoutMs() });
+    sql.pragma("journal_mode = WAL");
+    sql.pragma("foreign_keys = ON");
+    version = sql.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
+  } catch (error) {
+    sql?.close();
+    if (/no such table: meta/.test((error as Error).message)) {
+      throw new StorageError(`The company database ${file} is incompatible: it has no Keel "meta" table (another program's SQLite file?).`, `Nothing was changed. Move it aside (mv "${file}" "${file}.old") and run again ${COMPANY_FRESH}.`);
+    }
+    throw storageErrorOf(error, file, "company database", COMPANY_FRESH) ?? error;
+  }
   if (Number(version) !== SCHEMA_VERSION) {
     sql.close();
     throw new ConfigurationError(
