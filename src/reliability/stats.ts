@@ -12,6 +12,8 @@ export interface ReliabilityStats {
   modelFallbacks: number;
   timeouts: number;
   malformedToolCalls: number;
+  /** Tool faults injected by KEEL_FAULTS. */
+  injectedToolFaults: number;
   /** Openings per breaker key. @example { "tool:issue_credit": 1 } */
   openingsByKey: Record<string, number>;
 }
@@ -24,6 +26,7 @@ const fresh = (): ReliabilityStats => ({
   modelFallbacks: 0,
   timeouts: 0,
   malformedToolCalls: 0,
+  injectedToolFaults: 0,
   openingsByKey: {},
 });
 

@@ -12,6 +12,7 @@
 import { resilientCall } from "./policy.js";
 import { drawToolFault, emitToolEvent, injectedFault } from "./faults.js";
 import { reliabilitySettings } from "./settings.js";
+import { count } from "./stats.js";
 
 export interface ToolCallFacts {
   name: string;
@@ -25,6 +26,7 @@ export async function runToolResiliently<T>(tool: ToolCallFacts, work: () => Pro
   const retryable = tool.sideEffect === "read" || tool.idempotent || Boolean(tool.idempotencyKey);
   return resilientCall({ key: `tool:${tool.name}`, kind: "tool", timeoutMs: settings.toolTimeoutMs, retryable, waitOnOpenBreaker: true, settings }, async (signal) => {
     const fault = drawToolFault();
+    if (fault) count("injectedToolFaults");
     if (fault === "tool_error") throw injectedFault(fault, tool.name);
     if (fault === "tool_timeout") {
       await hangUntilAborted(signal, settings.toolTimeoutMs * 4);
