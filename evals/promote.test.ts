@@ -1,9 +1,9 @@
-import { describe, it, expect } from "vitest";
+import { describe, it, expect, vi } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TraceLogWriter, type TraceRecord } from "../src/observability/trace-log.js";
-import { LangSmithSource, LocalTraceSource, promote, type LangSmithRunsClient } from "./promote.js";
+import { LangSmithSource, LocalTraceSource, promote, runPromote, type LangSmithRunsClient } from "./promote.js";
 import { loadDataset } from "./lib/dataset.js";
 import { PromotedRow } from "./lib/rows.js";
 
@@ -122,5 +122,26 @@ describe("promote: traced runs to dataset examples", () => {
       expect.objectContaining({ request: "Is the refund policy 30 days?", reason: "overridden" }),
       expect.objectContaining({ request: "Track shipment SHP-40233", reason: "failed" }),
     ]);
+  });
+
+  it("npm run eval -- promote: the command adds the examples once and refuses bad options", async () => {
+    const out = path.join(datasetsDir(), "promoted.jsonl");
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const dir = traces();
+      expect(await runPromote(["--trace-dir", dir, "--out", out, "--source", "local"])).toBe(0);
+      expect(await runPromote(["--trace-dir", dir, "--out", out, "--source", "local"])).toBe(0);
+      expect(log.mock.calls.map((c) => String(c[0])).filter((l) => /^(added|would add)/.test(l))).toEqual([
+        expect.stringMatching(/^added 4 example\(s\) to .*promoted\.jsonl; 2 already in a dataset$/),
+        expect.stringMatching(/^added 0 example\(s\) .*; 6 already in a dataset$/),
+      ]);
+      expect(await runPromote(["--source", "everywhere"])).toBe(2);
+      expect(await runPromote(["--bogus"])).toBe(2);
+      expect(err.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/--source is "everywhere"/);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
   });
 });
