@@ -15,6 +15,7 @@ import { AIMessage, type BaseMessage, type ToolMessage } from "@langchain/core/m
 import { createHash } from "node:crypto";
 import { tenantOf } from "../guardrails/manifest.js";
 import { countTokens } from "../cost/tokens.js";
+import { memoTokens } from "./tokens.js";
 import { textOf } from "../models/offline/planner.js";
 import { toSteps } from "./steps.js";
 import { callLine, CONTEXT_KIND_KEY, idsIn, resultDigest } from "./summarizer.js";
@@ -147,7 +148,7 @@ export function memoryNote(facts: Fact[], visible: BaseMessage[], maxTokens: num
   let used = countTokens(MEMORY_HEADER) + 4;
   for (const fact of candidates) {
     const line = `- ${fact.kind === "user" ? "[about the user] " : ""}${fact.text}`;
-    const cost = countTokens(line) + 1;
+    const cost = memoTokens(line) + 1;
     if (used + cost > maxTokens) continue;
     lines.push(line);
     used += cost;

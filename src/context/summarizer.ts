@@ -160,13 +160,17 @@ const render = (lines: Line[]) => [SUMMARY_HEADER, ...lines.map((l) => l.text)].
  */
 export function extractiveSummary(messages: BaseMessage[], maxTokens: number): string {
   let lines = linesOf(messages);
-  if (countTokens(render(lines)) <= maxTokens) return render(lines);
+  const lineTokens = lines.map((l) => memoTokens(l.text) + 1);
+  const header = countTokens(SUMMARY_HEADER);
+  // The sum of the lines' (memoized) counts is close to the text's: only near the allowance is the text counted.
+  if (header + lineTokens.reduce((a, b) => a + b, 0) <= maxTokens * 1.1) {
+    const text = render(lines);
+    if (countTokens(text) <= maxTokens) return text;
+  }
   // Fold the oldest lines until the rest fits: the fewest lines to fold, by binary search over per-line counts
   // (the sum of the lines' tokens, plus one per line break, is close to the text's; the cut below makes it exact).
-  const lineTokens = lines.map((l) => memoTokens(l.text) + 1);
   const suffix: number[] = new Array(lines.length + 1).fill(0);
   for (let i = lines.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + lineTokens[i]!;
-  const header = countTokens(SUMMARY_HEADER);
   // The folded line's ids take at most about a third of the allowance (an id and its comma: about 5 tokens).
   const maxIds = Math.min(FOLDED_IDS, Math.floor(maxTokens / 3 / 5));
   let low = 1;
