@@ -14,7 +14,7 @@ import { costGovernorMiddleware } from "../src/cost/governor-middleware.js";
 import { BudgetExceededError, budgetStopOf, CostGovernor, type CallCost } from "../src/cost/governor.js";
 import { compressSteps } from "../src/cost/compress.js";
 import { countPromptTokens } from "../src/cost/tokens.js";
-import { recordSpend, spendDb, spendTotals } from "../src/cost/spend-store.js";
+import { auditOverruns, recordSpend, spendDb, spendTotals } from "../src/cost/spend-store.js";
 
 /** A scripted model with a name and a price: it reports the prompt's tiktoken count and 40 output tokens. */
 class PricedModel extends ScriptedChatModel {
@@ -222,5 +222,20 @@ describe("tenant budget windows", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("overrun audit of the spend records", () => {
+  it("finds a call that took a scope past its budget by more than its estimate, and none of the governed calls", async () => {
+    setBudgets({ default: { thread: 3 } });
+    const big = new PricedModel("big", Array.from({ length: 40 }, (_, i) => ({ toolCalls: [{ name: "lookup", args: { id: `R${i}` } }] })));
+    await expect(agentWith(big).invoke({ messages: [new HumanMessage("Check every record.")] }, { ...config(), recursionLimit: 200 })).rejects.toThrow(/thread budget/);
+    const threadBudget = (scope: string, id: string) => (scope === "thread" && id.startsWith("aud-") ? 3 : scope === "thread" && id === `gov-${thread}` ? 3 : undefined);
+    expect(auditOverruns(threadBudget)).toEqual([]);
+    // A call that cost far more than its estimate (what the governor cannot prevent), recorded by hand.
+    const scope = { requestId: `aud-${thread}`, threadId: `aud-${thread}`, tenantId: "acme", agent: "finance", node: "model_request", model: "big" };
+    recordSpend({ ...scope, inputTokens: 0, outputTokens: 0, costUsd: 2.5, cached: false, approved: false, estimateUsd: 2.5 });
+    recordSpend({ ...scope, inputTokens: 0, outputTokens: 0, costUsd: 1.5, cached: false, approved: false, estimateUsd: 0.4 });
+    expect(auditOverruns(threadBudget)).toEqual([{ scope: "thread", id: `aud-${thread}`, budgetUsd: 3, spentUsd: 4, estimateUsd: 0.4 }]);
   });
 });

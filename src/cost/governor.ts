@@ -224,7 +224,7 @@ export class CostGovernor {
     const cost = usage.cached ? 0 : costUsd(model, usage.inputTokens, usage.outputTokens);
     const settled: CallCost = { model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, cached: usage.cached, estimateUsd: reservation.estimate.usd };
     reservation.settled = settled;
-    recordSpend({ ...reservation.scope, model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, cached: usage.cached, approved: reservation.approved });
+    recordSpend({ ...reservation.scope, model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, cached: usage.cached, approved: reservation.approved, estimateUsd: reservation.estimate.usd });
     const config = this.config();
     if (config && !reservation.approved) {
       const limits = limitsFor(config, reservation.scope.tenantId);

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS model_spend (
   cost_usd      REAL,                          -- NULL: the model has no price
   cached        INTEGER NOT NULL DEFAULT 0,    -- 1: a cache hit (costs nothing)
   approved      INTEGER NOT NULL DEFAULT 0,    -- 1: a human approved this call over budget
+  estimate_usd  REAL,                          -- the governor's estimate before the call
   created_at    TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS idx_spend_request ON model_spend(request_id);
@@ -54,6 +55,9 @@ export function spendDb(): Database.Database {
     // WAL with NORMAL sync survives a process crash (not a power loss) and keeps each record to ~0.1 ms.
     db.pragma("synchronous = NORMAL");
     db.exec(SPEND_SCHEMA);
+    // Additive columns for files created before them.
+    const columns = new Set((db.prepare("PRAGMA table_info(model_spend)").all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has("estimate_usd")) db.exec("ALTER TABLE model_spend ADD COLUMN estimate_usd REAL");
     open.set(file, db);
   }
   return db;
@@ -79,6 +83,8 @@ export interface SpendRow {
   cached: boolean;
   /** A human approved this call over budget. */
   approved: boolean;
+  /** What the governor estimated before the call. */
+  estimateUsd?: number | undefined;
 }
 
 export interface SpendTotals {
@@ -101,9 +107,9 @@ export function recordSpend(row: SpendRow, at = new Date()): void {
   const cost = row.costUsd ?? 0;
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO model_spend (request_id, thread_id, tenant_id, agent, node, model, input_tokens, output_tokens, cost_usd, cached, approved, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(row.requestId, row.threadId, row.tenantId, row.agent, row.node, row.model, row.inputTokens, row.outputTokens, row.costUsd ?? null, row.cached ? 1 : 0, row.approved ? 1 : 0, at.toISOString());
+      `INSERT INTO model_spend (request_id, thread_id, tenant_id, agent, node, model, input_tokens, output_tokens, cost_usd, cached, approved, estimate_usd, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(row.requestId, row.threadId, row.tenantId, row.agent, row.node, row.model, row.inputTokens, row.outputTokens, row.costUsd ?? null, row.cached ? 1 : 0, row.approved ? 1 : 0, row.estimateUsd ?? null, at.toISOString());
     const total = db.prepare(
       `INSERT INTO spend_totals (kind, id, window, cost_usd, calls) VALUES (?, ?, ?, ?, 1)
        ON CONFLICT (kind, id, window) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd, calls = calls + 1`,
@@ -147,4 +153,47 @@ export function requestBreakdown(requestId: string): { agent: string; node: stri
          FROM model_spend WHERE request_id = ? GROUP BY agent, node, model ORDER BY MIN(id)`,
     )
     .all(requestId) as { agent: string; node: string; model: string; calls: number; costUsd: number }[];
+}
+
+/** A scope whose recorded spend went past its budget by more than the estimate of the call that took it there. */
+export interface BudgetOverrun {
+  scope: "request" | "thread" | "tenant";
+  id: string;
+  budgetUsd: number;
+  /** Spend after the call that overran. */
+  spentUsd: number;
+  /** That call's estimate. */
+  estimateUsd: number;
+}
+
+/**
+ * Audits the spend records against budgets (independently of the governor's own counter): walks each scope's calls
+ * in order and reports every call, not approved by a human, after which the scope's spend exceeded its budget by
+ * more than the call's estimate. `budgetOf` gives the budget of a scope (undefined: none). Tenant budgets are
+ * audited over all time, so use it for runs within one budget period.
+ */
+export function auditOverruns(budgetOf: (scope: BudgetOverrun["scope"], id: string, tenantId: string) => number | undefined): BudgetOverrun[] {
+  const rows = spendDb().prepare("SELECT request_id, thread_id, tenant_id, cost_usd, approved, estimate_usd FROM model_spend ORDER BY id").all() as {
+    request_id: string;
+    thread_id: string;
+    tenant_id: string;
+    cost_usd: number | null;
+    approved: number;
+    estimate_usd: number | null;
+  }[];
+  const spent = new Map<string, number>();
+  const overruns: BudgetOverrun[] = [];
+  for (const row of rows) {
+    for (const [scope, id] of [["request", row.request_id], ["thread", row.thread_id], ["tenant", row.tenant_id]] as const) {
+      const key = `${scope}\u0000${id}`;
+      const before = spent.get(key) ?? 0;
+      const after = before + (row.cost_usd ?? 0);
+      spent.set(key, after);
+      const budget = budgetOf(scope, id, row.tenant_id);
+      if (budget === undefined || row.approved) continue;
+      const estimate = row.estimate_usd ?? 0;
+      if (after > Math.max(budget, before) + estimate + 1e-12) overruns.push({ scope, id, budgetUsd: budget, spentUsd: after, estimateUsd: estimate });
+    }
+  }
+  return overruns;
 }
