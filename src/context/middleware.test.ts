@@ -95,6 +95,16 @@ describe("contextBudgetMiddleware", () => {
     }
   });
 
+  it("sends remembered facts with their PII redacted, like every other message", async () => {
+    const store = new InMemoryStore();
+    await rememberFact(store, { tenant: "default", userId: "ana" }, "user", "contact", "Ana's email is ana.lopez@example.com");
+    const model = new ScriptedChatModel([{ text: "ok" }]);
+    await agentWith(model, 4000, { store }).invoke({ messages: [new HumanMessage(GOAL)] }, { configurable: { thread_id: "m6", user_id: "ana" } });
+    const sent = model.calls[0]!.messages.map(textOf).join("\n");
+    expect(sent).toMatch(/email is <?[A-Z_]*EMAIL/);
+    expect(sent).not.toContain("ana.lopez@example.com");
+  });
+
   it("hands the summarizer only whole steps and uses what it writes", async () => {
     const seen: BaseMessage[][] = [];
     const summarizer: Summarizer = async ({ messages }) => {

@@ -201,7 +201,12 @@ async function memoryNoteFor(store: BaseStore, configurable: Record<string, unkn
   const scope = memoryScopeOf(configurable);
   if (!scope.threadId && !scope.userId) return undefined;
   const facts = await recallFacts(store, scope);
-  return memoryNote(facts, messages, allowance);
+  if (facts.length === 0) return undefined;
+  // The note joins the call after the PII middleware has run: user facts are redacted here, through the same vault.
+  const vault = await threadVault(String(configurable?.thread_id ?? "no-thread"));
+  const redactedFacts = facts.map((fact) => ({ ...fact, text: vault.redact(fact.text).text }));
+  await persistVault(vault);
+  return memoryNote(redactedFacts, messages, allowance);
 }
 
 /** Every tool call that a compaction folded into a summary becomes a thread fact. */
