@@ -71,11 +71,12 @@ describe("tool-selection dataset", () => {
     expect(thin).toEqual([]);
   });
 
-  it("no query repeats another or copies a tool's metadata example or description", () => {
+  it("no query repeats another or copies a tool's example (metadata.examples, retrievalExamples) or description", () => {
     const indexed = new Map<string, string>();
     for (const tool of catalogue) {
       indexed.set(norm(tool.description), `${tool.name} description`);
-      for (const example of tool.metadata.examples ?? []) indexed.set(norm(example), `${tool.name} example`);
+      const retrievalExamples = Array.isArray(tool.metadata.retrievalExamples) ? (tool.metadata.retrievalExamples as string[]) : [];
+      for (const example of [...(tool.metadata.examples ?? []), ...retrievalExamples]) indexed.set(norm(example), `${tool.name} example`);
     }
     const leaks = rows.filter((r) => indexed.has(norm(r.query))).map((r) => `${r.id} = ${indexed.get(norm(r.query))}`);
     expect(leaks).toEqual([]);

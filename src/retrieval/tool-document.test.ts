@@ -48,6 +48,25 @@ describe("toolDocumentFromTool", () => {
     expect(doc.sideEffect).toBe(sideEffect);
   });
 
+  it("adds metadata.retrievalExamples to the examples (once each), which only retrieval reads", () => {
+    const withMore = defineTool({
+      name: "list_refunds",
+      description: "Lists the refunds issued to a customer, newest first.",
+      schema: z.object({ customer_id: z.string().describe("Customer id") }),
+      metadata: {
+        domain: "finance",
+        sideEffect: "read",
+        idempotent: true,
+        scopes: ["finance:read"],
+        examples: ["List refunds of CUS-1042", "Refunds this month"],
+        retrievalExamples: ["Did we already send money back to CUS-1042?", "Refunds this month"],
+      },
+      run: () => ({}),
+    });
+    expect(toolDocumentFromTool(withMore).examples).toEqual(["List refunds of CUS-1042", "Refunds this month", "Did we already send money back to CUS-1042?"]);
+    expect(withMore.metadata.examples).toHaveLength(2);
+  });
+
   it("works as a map callback", () => {
     expect([keelTool].map(toolDocumentFromTool)[0]!.name).toBe("issue_refund");
   });

@@ -46,7 +46,8 @@ export class CatalogError extends KeelError {
 
 /**
  * A `ToolDocument` for any LangChain structured tool. Keel metadata (domain, sideEffect, scopes, examples) is
- * used when present; MCP tool annotations (`readOnlyHint`, `destructiveHint`) give the side-effect class.
+ * used when present: the examples are `metadata.examples` (also read by the router and the offline model) plus
+ * `metadata.retrievalExamples`, more example requests that only tool retrieval reads; MCP tool annotations (`readOnlyHint`, `destructiveHint`) give the side-effect class.
  * Takes one argument, so `tools.map(toolDocumentFromTool)` works; override `source` with a spread.
  */
 export function toolDocumentFromTool(tool: StructuredToolInterface): ToolDocument {
@@ -59,7 +60,8 @@ export function toolDocumentFromTool(tool: StructuredToolInterface): ToolDocumen
     doc.domain = metadata.domain as string;
     doc.sideEffect = metadata.sideEffect as string;
     if (Array.isArray(metadata.scopes)) doc.scopes = metadata.scopes.map(String);
-    if (Array.isArray(metadata.examples)) doc.examples = metadata.examples.map(String);
+    const examples = [...(Array.isArray(metadata.examples) ? metadata.examples : []), ...(Array.isArray(metadata.retrievalExamples) ? metadata.retrievalExamples : [])].map(String);
+    if (examples.length > 0) doc.examples = [...new Set(examples)];
     doc.source = "keel";
     return doc;
   }

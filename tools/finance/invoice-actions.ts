@@ -24,6 +24,14 @@ export const voidInvoice = defineTool({
     idempotent: true,
     scopes: ["finance:write"],
     examples: ["Void invoice INV-21042", "Cancel the draft invoice INV-20310", "Void CUS-1042's overdue invoice, it was issued in error"],
+    retrievalExamples: [
+      "Void INV-20877, it was created by mistake",
+      "Cancel invoice INV-20415 so the customer doesn't owe it",
+      "Write off the draft invoice INV-21100",
+      "Remove the duplicate invoice INV-21043 from CUS-1042's account",
+      "The invoice was sent in error, void it",
+      "void this invoice",
+    ],
   },
   run: (args, ctx) =>
     auditedWrite(ctx, args, () => {
@@ -53,6 +61,14 @@ export const sendInvoiceEmail = defineTool({
     idempotent: false,
     scopes: ["finance:read", "comms:send"],
     examples: ["Resend invoice INV-21042 to the customer", "Email CUS-1042 a reminder about their overdue invoice", "Send INV-21042 to the client again"],
+    retrievalExamples: [
+      "Email invoice INV-20415 to CUS-1077's billing contact",
+      "Send a payment reminder for INV-20877",
+      "The customer didn't get their invoice, send it again",
+      "Forward INV-21042 to the customer with a note",
+      "Remind CUS-1063 that their invoice is due",
+      "email the invoice",
+    ],
   },
   run: (args, ctx) =>
     auditedWrite(ctx, args, () => {

@@ -24,6 +24,14 @@ export const listInvoices = defineTool({
     idempotent: true,
     scopes: ["finance:read"],
     examples: ["List CUS-1042's invoices", "Which invoices of CUS-1100 are open?", "Show the November invoice for CUS-1042"],
+    retrievalExamples: [
+      "What invoices have we sent CUS-1077?",
+      "Show paid invoices for CUS-1063",
+      "Find the invoice id for CUS-1100's October bill",
+      "List draft invoices of CUS-1042",
+      "All invoices for this customer",
+      "billing history for CUS-1010",
+    ],
   },
   run: ({ customer_id, status, limit }, ctx) => {
     requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
@@ -49,6 +57,14 @@ export const getInvoice = defineTool({
     idempotent: true,
     scopes: ["finance:read"],
     examples: ["Show invoice INV-21042", "Was INV-21042 paid twice?", "What payments were made on invoice INV-20310?"],
+    retrievalExamples: [
+      "Show me the details of INV-20415",
+      "How much is still due on INV-21042?",
+      "Which payments went against invoice INV-20310?",
+      "Is INV-20415 fully paid?",
+      "Was anything refunded on INV-21042?",
+      "open invoice INV-20877",
+    ],
   },
   run: ({ invoice_id }, ctx) => {
     const invoice = requireRow<InvoiceRow>(ctx.db, "invoices", invoice_id, "invoice", "invoice_id");
@@ -86,6 +102,15 @@ export const listOverdueInvoices = defineTool({
     idempotent: true,
     scopes: ["finance:read"],
     examples: ["Which invoices are overdue?", "Does CUS-1042 have overdue invoices?", "How much is overdue right now?"],
+    retrievalExamples: [
+      "Which customers haven't paid on time?",
+      "Show invoices past their due date",
+      "Who is behind on payments?",
+      "List overdue bills for collections",
+      "How many days overdue is CUS-1077's invoice?",
+      "what's the total overdue amount across all customers?",
+      "dunning list",
+    ],
   },
   run: ({ customer_id, limit }, ctx) => {
     if (customer_id) requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
@@ -122,6 +147,14 @@ export const getOutstandingBalance = defineTool({
     idempotent: true,
     scopes: ["finance:read"],
     examples: ["How much does CUS-1042 owe?", "What is the outstanding balance of CUS-1100?", "Does CUS-1042 have anything unpaid?"],
+    retrievalExamples: [
+      "What's left to pay on CUS-1077's account?",
+      "Total amount CUS-1063 still owes us",
+      "Does CUS-1100 have an unpaid balance?",
+      "How much money is CUS-1042 behind on?",
+      "What does this customer owe in total, including credits?",
+      "outstanding amount for CUS-1010",
+    ],
   },
   run: ({ customer_id }, ctx) => {
     const customer = requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");

@@ -32,6 +32,14 @@ export const listPayments = defineTool({
     idempotent: true,
     scopes: ["finance:read"],
     examples: ["List CUS-1042's payments", "Which payments failed for CUS-1100?", "Show payments on invoice INV-21042"],
+    retrievalExamples: [
+      "Show recent charges for CUS-1077",
+      "What payments has CUS-1063 made this year?",
+      "Did CUS-1042's last card payment fail?",
+      "List refunded payments for CUS-1100",
+      "Which payments went through for INV-20310?",
+      "payment history for this customer",
+    ],
   },
   run: ({ customer_id, invoice_id, status, limit }, ctx) => {
     if (customer_id) requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
@@ -69,6 +77,14 @@ export const findDuplicateCharges = defineTool({
     idempotent: true,
     scopes: ["finance:read"],
     examples: ["Was CUS-1042 charged twice?", "Find duplicate charges in November 2026", "Check for double payments this month"],
+    retrievalExamples: [
+      "The customer says they were billed twice, can you check CUS-1077?",
+      "Look for double charges across all customers last week",
+      "Did anyone get charged the same amount twice in October?",
+      "Check whether CUS-1063 has a duplicate payment",
+      "Find repeated charges between 2026-11-01 and 2026-11-15",
+      "scan for accidental double billing",
+    ],
   },
   run: ({ customer_id, from_date, to_date, limit }, ctx) => {
     if (from_date && to_date && from_date > to_date)

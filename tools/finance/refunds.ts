@@ -24,6 +24,14 @@ export const issueRefund = defineTool({
     idempotent: false,
     scopes: ["finance:refund"],
     examples: ["Refund the duplicate charge PAY-31043", "Refund $20 of payment PAY-30120", "Give CUS-1042 their money back for the double charge"],
+    retrievalExamples: [
+      "Refund payment PAY-30877 in full",
+      "Send $15 back to the customer for payment PAY-31002",
+      "Reverse the double charge on CUS-1077's card",
+      "Return the money for the second charge PAY-31043",
+      "Partially refund PAY-30120 by $40",
+      "refund this payment",
+    ],
   },
   run: (args, ctx) =>
     auditedWrite(ctx, args, () => {

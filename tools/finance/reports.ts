@@ -94,6 +94,14 @@ export const getRevenueSummary = defineTool({
     idempotent: true,
     scopes: ["finance:read"],
     examples: ["What was revenue from 2026-06 to 2026-11?", "Monthly revenue for the last quarter", "How did November revenue compare to October?"],
+    retrievalExamples: [
+      "How much revenue did we make each month this year?",
+      "Show net revenue by month since January",
+      "Revenue trend over the last six months",
+      "Compare September and October revenue",
+      "How much did we collect and refund per month in 2026?",
+      "monthly net revenue",
+    ],
   },
   run: ({ from_period, to_period }, ctx) => {
     if (from_period > to_period)
@@ -137,6 +145,14 @@ export const getFinanceReport = defineTool({
     idempotent: true,
     scopes: ["finance:read"],
     examples: ["How did finance do last week?", "Give me the finance report for 2026-11", "Revenue, refunds and failed payments from 2026-11-01 to 2026-11-15"],
+    retrievalExamples: [
+      "Give me the weekly finance brief",
+      "How many payments failed last week and how does that compare?",
+      "Finance summary for October",
+      "What were revenue and refunds between 2026-11-01 and 2026-11-07 versus the week before?",
+      "How are we doing financially this week?",
+      "finance numbers for the last 7 days",
+    ],
   },
   run: ({ period, from_date, to_date }, ctx) => {
     if (period && (from_date || to_date))

@@ -23,6 +23,14 @@ export const createIncident = defineTool({
     idempotent: false,
     scopes: ["incidents:write"],
     examples: ["Open a sev2 incident for checkout-web latency", "Declare an incident: search-api is returning errors"],
+    retrievalExamples: [
+      "Start a new incident for payments-api, checkout is failing",
+      "Raise a sev1 incident: orders-api is down",
+      "Open an incident for elevated errors on search-api",
+      "We have an outage on shipping-api, declare it",
+      "Log a new sev3 incident for slow dashboards",
+      "create an incident for this problem",
+    ],
   },
   run: (args, ctx) => {
     return auditedWrite(ctx, args, () => {
@@ -68,6 +76,14 @@ export const updateIncident = defineTool({
     idempotent: false,
     scopes: ["incidents:write"],
     examples: ["Mark INC-700 as identified: bad deploy", "Resolve INC-700", "Raise INC-700 to sev1"],
+    retrievalExamples: [
+      "Set INC-701 to monitoring, the fix is deployed",
+      "Downgrade INC-702 to sev3",
+      "Add an internal note to INC-700: root cause is a bad config",
+      "INC-703 is resolved now, close it out",
+      "Change the status of INC-700 to identified",
+      "update the incident severity",
+    ],
   },
   run: (args, ctx) => {
     if (!args.status && !args.severity && !args.message) {
@@ -140,6 +156,14 @@ export const pageOncall = defineTool({
     idempotent: false,
     scopes: ["incidents:page"],
     examples: ["Page the payments on-call about INC-700", "Wake up whoever is on call for checkout-web", "Page on-call: orders-api is down"],
+    retrievalExamples: [
+      "Alert the on-call engineer for search-api",
+      "Get someone from the checkout-web rotation on INC-701 now",
+      "Page whoever owns payments-api, errors are spiking",
+      "Notify the on-call for INC-702 immediately",
+      "We need a human on orders-api, page them",
+      "call out the on-call responder",
+    ],
   },
   run: (args, ctx) => {
     if (!args.service_id && !args.incident_id) {
@@ -186,6 +210,14 @@ export const postStatusUpdate = defineTool({
     idempotent: false,
     scopes: ["incidents:write", "comms:send"],
     examples: ["Post a status update for INC-700 saying we are investigating", "Tell customers the payments issue is fixed"],
+    retrievalExamples: [
+      "Update the public status page about INC-701",
+      "Let customers know checkout is slow and we're on it",
+      "Publish that INC-700 has been resolved",
+      "Post a customer-facing notice for the search outage",
+      "Tell our users on the status page that payments are recovering",
+      "post an external update on the incident",
+    ],
   },
   run: (args, ctx) => {
     return auditedWrite(ctx, args, () => {

@@ -18,6 +18,14 @@ export const getIncident = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["What's the latest on INC-700?", "Show me the timeline of the payments incident", "Who was paged for INC-701?"],
+    retrievalExamples: [
+      "Give me a summary of INC-701",
+      "What's the current status and severity of INC-702?",
+      "Show all updates posted on INC-700",
+      "Brief me on the checkout incident INC-703",
+      "Which service does INC-701 affect?",
+      "incident details for INC-700",
+    ],
   },
   run: ({ incident_id }, ctx) => {
     const incident = loadIncident(ctx.db, incident_id);
@@ -59,6 +67,14 @@ export const listOpenIncidents = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["Are there any open incidents?", "List open sev1 incidents", "Is anything open on payments-api?"],
+    retrievalExamples: [
+      "What's on fire right now?",
+      "Any active incidents on checkout-web?",
+      "Show unresolved sev2 incidents",
+      "Which incidents are still being worked on?",
+      "Is there already an open incident for search-api?",
+      "current incidents ordered by severity",
+    ],
   },
   run: ({ service_id, severity, limit = 20 }, ctx) => {
     const where = ["status != 'resolved'"];
@@ -102,6 +118,14 @@ export const listIncidents = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["What incidents did we have last month?", "List resolved sev2 incidents on checkout-web", "Incidents between 2026-11-01 and 2026-11-07"],
+    retrievalExamples: [
+      "What broke last week?",
+      "Show all incidents on payments-api in October",
+      "List incidents since 2026-10-01",
+      "Which sev1 incidents did we have this year?",
+      "Past incidents for orders-api that are resolved",
+      "incident history between two dates",
+    ],
   },
   run: ({ service_id, severity, status, from_date, to_date, limit = 20 }, ctx) => {
     const window = resolveDateWindow(ctx.now, { from_date, to_date }, 30, 366);
@@ -145,6 +169,14 @@ export const getIncidentStats = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["What's our MTTR over the last 30 days?", "How many sev1 incidents did payments-api have this month?", "Incident count for the last 7 days"],
+    retrievalExamples: [
+      "What's our mean time to resolve this quarter?",
+      "How many incidents were opened in the last 24 hours?",
+      "Break down last month's incidents by severity",
+      "Which service had the most incidents in the past 2 weeks?",
+      "How many incidents are still open and how many got resolved in the last 30 days?",
+      "incident statistics for checkout-web",
+    ],
   },
   run: ({ service_id, hours = 720 }, ctx) => {
     const from = hoursBefore(ctx.now, hours);

@@ -36,6 +36,14 @@ export const getChannelMessages = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["What's being said in #inc-payments?", "Show the last 10 messages in #ops", "Did anyone mention a rollback in #inc-payments?"],
+    retrievalExamples: [
+      "What did the responders say in #inc-checkout?",
+      "Catch me up on the incident channel",
+      "Show recent messages in #sre",
+      "Has anyone in #inc-payments posted an update in the last hour?",
+      "Did someone mention the deploy in #ops?",
+      "read the chat for the checkout incident",
+    ],
   },
   run: ({ channel: name, query, limit = 20 }, ctx) => {
     const exists = ctx.db.sql.prepare("SELECT COUNT(*) FROM channel_messages WHERE channel = ?").pluck().get(name) as number;
@@ -161,6 +169,15 @@ export const searchRunbooks = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["Find the runbook for payments-api", "Is there a runbook for elevated 5xx errors?", "How do we handle a database failover?"],
+    retrievalExamples: [
+      "Do we have a runbook for high latency?",
+      "What's the procedure when a queue backs up?",
+      "Find runbooks for checkout-web",
+      "How do we recover from a failed deploy?",
+      "Which runbook covers certificate expiry?",
+      "is there documented guidance for restarting the payments workers?",
+      "search runbooks for disk full",
+    ],
   },
   run: ({ query, service_id, limit = 5 }, ctx) => {
     if (!query && !service_id) {
@@ -207,6 +224,14 @@ export const getRunbook = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["Open runbook KB-101", "Show me the steps of the payments-api runbook"],
+    retrievalExamples: [
+      "Open runbook KB-102",
+      "Read me the full steps of KB-104",
+      "Show the runbook article KB-101 in full",
+      "What are the exact recovery steps in runbook KB-103?",
+      "Pull up the whole checkout-web runbook so I can follow it",
+      "get the text of this runbook",
+    ],
   },
   run: ({ article_id }, ctx) => {
     const row = ctx.db.sql

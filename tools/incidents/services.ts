@@ -19,6 +19,15 @@ export const listServices = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["Which services are degraded right now?", "List all our services and who is on call", "What services does the payments team own?"],
+    retrievalExamples: [
+      "Show me the service catalogue",
+      "Which services are tier 1?",
+      "Is any service in a major outage?",
+      "Who owns checkout-web and search-api?",
+      "Which services have open incidents?",
+      "list services and their current status",
+      "what's the service id of the search backend?",
+    ],
   },
   run: ({ status }, ctx) => {
     const rows = ctx.db.sql
@@ -45,6 +54,15 @@ export const getServiceStatus = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["Is payments-api healthy?", "What's the status of checkout-web?", "Who is on call for orders-api?"],
+    retrievalExamples: [
+      "How is search-api doing right now?",
+      "Is checkout-web up?",
+      "What's wrong with payments-api at the moment?",
+      "Who is the on-call engineer for shipping-api?",
+      "Does orders-api have any open incidents?",
+      "Is the payments service degraded?",
+      "health check of auth-service",
+    ],
   },
   run: ({ service_id }, ctx) => {
     const service = loadService(ctx.db, service_id);
@@ -82,6 +100,14 @@ export const setServiceStatus = defineTool({
     idempotent: true,
     scopes: ["incidents:write"],
     examples: ["Mark payments-api as operational again", "Set checkout-web to partial outage"],
+    retrievalExamples: [
+      "Mark search-api as degraded",
+      "Put orders-api in major outage on the status board",
+      "payments-api has recovered, set it back to operational",
+      "Update the status board: shipping-api partial outage",
+      "Flag checkout-web as degraded because of the latency",
+      "change a service's status",
+    ],
   },
   run: (args, ctx) => {
     return auditedWrite(ctx, args, () => {

@@ -75,6 +75,15 @@ export const getServiceMetrics = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["Show payments-api error rate over the last 24 hours", "When did latency spike on checkout-web?", "How many requests did orders-api serve this week?"],
+    retrievalExamples: [
+      "What has the error rate of checkout-web been over the past 6 hours?",
+      "Show p95 latency for payments-api today",
+      "Is there a spike in errors on orders-api compared to normal?",
+      "When did the errors start on search-api?",
+      "Traffic and latency for shipping-api over the last 48 hours",
+      "compare the current error rate with the baseline",
+      "how many requests per hour is payments-api handling?",
+    ],
   },
   run: ({ service_id, hours = 24 }, ctx) => {
     loadService(ctx.db, service_id);
@@ -119,6 +128,15 @@ export const searchLogs = defineTool({
     idempotent: true,
     scopes: ["incidents:read"],
     examples: ["Show the latest error logs for payments-api", "Search logs for 'timeout' in the last 6 hours", "Any warnings from shipping-api today?"],
+    retrievalExamples: [
+      "Show me the error messages from checkout-web in the last hour",
+      "What exceptions is orders-api throwing?",
+      "Grep the logs for 'connection refused'",
+      "Find log lines mentioning 'deadlock' on payments-api",
+      "Any errors in search-api logs since this morning?",
+      "what do the logs say about the 502s?",
+      "show recent warning-level log entries",
+    ],
   },
   run: ({ service_id, level, query, hours = 24, limit = 20 }, ctx) => {
     if (!service_id && !level && !query) {

@@ -29,6 +29,14 @@ export const getIncidentFigures = defineTool({
     idempotent: true,
     scopes: ["reports:read"],
     examples: ["Incident figures for last week", "How many incidents and what MTTR between 2026-11-09 and 2026-11-15?"],
+    retrievalExamples: [
+      "Weekly incident numbers for the ops report",
+      "How many incidents per day did we have last week?",
+      "Incident counts by severity for the report window",
+      "MTTR and open incidents for this week's operations report",
+      "Incident figures from 2026-11-01 to 2026-11-07",
+      "ops report incident section",
+    ],
   },
   run: (args, ctx) => {
     const w = resolveDateWindow(ctx.now, args, 7, 92);
@@ -48,6 +56,13 @@ export const getShippingFigures = defineTool({
     idempotent: true,
     scopes: ["reports:read"],
     examples: ["Shipping figures for last week", "What was our on-time delivery rate this week?", "Orders and shipments between 2026-11-09 and 2026-11-15"],
+    retrievalExamples: [
+      "How many orders were created and shipped last week?",
+      "On-time rate per carrier for this week's report",
+      "Shipping figures from 2026-11-01 to 2026-11-07",
+      "Which shipments had exceptions this week?",
+      "ops report shipping section",
+    ],
   },
   run: (args, ctx) => {
     const w = resolveDateWindow(ctx.now, args, 7, 92);
@@ -119,6 +134,14 @@ export const renderChartTool = defineTool({
     idempotent: true,
     scopes: ["reports:write"],
     examples: ["Chart incidents per day for last week", "Draw a line chart of orders per day", "Make a bar chart of on-time rate by carrier"],
+    retrievalExamples: [
+      "Plot the daily incident counts as a bar chart",
+      "Make a line chart of revenue per month",
+      "Visualise shipments per day as an SVG",
+      "Create a chart from these numbers",
+      "Draw a graph of on-time rate by day",
+      "render a chart for the report",
+    ],
   },
   run: (args, ctx) => {
     const spec: ChartSpec = args;

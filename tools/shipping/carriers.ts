@@ -18,6 +18,14 @@ export const listCarriers = defineTool({
     idempotent: true,
     scopes: ["shipping:read"],
     examples: ["Which carriers do we use?", "What is the carrier id for FedEx?"],
+    retrievalExamples: [
+      "List our shipping carriers",
+      "What service levels do our carriers offer?",
+      "What's DHL's contracted on-time rate?",
+      "What's the tracking URL base for UPS?",
+      "Which carrier ids do we have?",
+      "carrier list",
+    ],
   },
   run: (_args, ctx) => {
     const carriers = ctx.db.sql.prepare("SELECT id, name, service_level, on_time_rate, tracking_url FROM carriers ORDER BY id LIMIT 20").all() as CarrierRow[];
@@ -41,6 +49,14 @@ export const getCarrierPerformance = defineTool({
     idempotent: true,
     scopes: ["shipping:read"],
     examples: ["How is UPS doing on delivery times?", "Compare carrier on-time rates for last month", "What's FedEx's on-time rate since 2026-10-01?"],
+    retrievalExamples: [
+      "Which carrier was most reliable last month?",
+      "Is DHL meeting its contracted on-time rate?",
+      "How many UPS deliveries were late in October?",
+      "Average transit days per carrier this quarter",
+      "Compare FedEx and UPS delivery performance",
+      "carrier on-time performance",
+    ],
   },
   run: ({ carrier_id, from_date, to_date }, ctx) => {
     const window = resolveDateWindow(ctx.now, { from_date, to_date }, 30, 366);

@@ -31,6 +31,14 @@ export const notifyCustomerShipping = defineTool({
     idempotent: false,
     scopes: ["comms:send"],
     examples: ["Tell the customer of ORD-10233 their parcel is delayed", "Email CUS-1077 an update about order ORD-10233", "Notify the customer that ORD-10500 will ship tomorrow"],
+    retrievalExamples: [
+      "Email the customer about the new ETA for ORD-10412",
+      "Let the buyer of ORD-10233 know the parcel is stuck with the carrier",
+      "Send a shipping update to the customer of ORD-10500",
+      "Notify CUS-1063 that their address was changed",
+      "Tell the customer their order has been dispatched",
+      "send a delivery delay notice",
+    ],
   },
   run: (args, ctx) => {
     return auditedWrite(ctx, args, () => {

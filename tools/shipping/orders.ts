@@ -29,6 +29,14 @@ export const getOrder = defineTool({
     idempotent: true,
     scopes: ["shipping:read"],
     examples: ["What's the status of order ORD-10233?", "What did ORD-10500 contain?", "Where is order ORD-10233 being shipped?"],
+    retrievalExamples: [
+      "Show me order ORD-10412",
+      "What items are in ORD-10233 and what's the total?",
+      "Has ORD-10500 shipped yet?",
+      "What address is on ORD-10412?",
+      "Give me the details of this order",
+      "order information for ORD-10601",
+    ],
   },
   run: ({ order_id }, ctx) => {
     const order = loadOrder(ctx.db, order_id);
@@ -60,6 +68,14 @@ export const listCustomerOrders = defineTool({
     idempotent: true,
     scopes: ["shipping:read"],
     examples: ["Show the orders of CUS-1077", "Does customer CUS-1077 have any orders in processing?", "List recent orders for CUS-1042"],
+    retrievalExamples: [
+      "What has CUS-1063 ordered from us?",
+      "Show pending orders for CUS-1042",
+      "How many orders has CUS-1077 placed?",
+      "Find the most recent order of CUS-1100",
+      "List delivered orders for this customer",
+      "order history for CUS-1010",
+    ],
   },
   run: ({ customer_id, status, limit = 10 }, ctx) => {
     const customer = ctx.db.sql.prepare("SELECT id, name FROM customers WHERE id = ?").get(customer_id) as { id: string; name: string } | undefined;
@@ -98,6 +114,14 @@ export const updateShippingAddress = defineTool({
     idempotent: true,
     scopes: ["shipping:write"],
     examples: ["Change the delivery address of ORD-10500 to 5 Elm Road, Bristol BS1 2AA", "Customer moved; update the shipping address on their order"],
+    retrievalExamples: [
+      "Update the delivery address on ORD-10412 to 12 High Street, Leeds",
+      "The customer gave a new address for ORD-10233 before shipping",
+      "Correct the postcode on order ORD-10500",
+      "Ship ORD-10601 to a different address",
+      "Fix a typo in the shipping address of this order",
+      "change where the order will be delivered",
+    ],
   },
   run: (args, ctx) => {
     return auditedWrite(ctx, args, () => {
@@ -146,6 +170,14 @@ export const updateOrderStatus = defineTool({
     idempotent: true,
     scopes: ["shipping:write"],
     examples: ["Mark ORD-10500 as shipped", "Set order ORD-10233 to delivered, the customer confirmed receipt", "Move ORD-10412 to processing"],
+    retrievalExamples: [
+      "Mark ORD-10412 as delivered",
+      "Set ORD-10233 to returned",
+      "Order ORD-10500 has shipped, update it",
+      "Move order ORD-10601 from pending to processing",
+      "Record that the customer sent ORD-10233 back",
+      "change the order status",
+    ],
   },
   run: (args, ctx) => {
     return auditedWrite(ctx, args, () => {
@@ -194,6 +226,14 @@ export const cancelOrder = defineTool({
     idempotent: true,
     scopes: ["shipping:write"],
     examples: ["Cancel order ORD-10500, the customer changed their mind", "Please cancel my order ORD-10412"],
+    retrievalExamples: [
+      "Cancel ORD-10601 before it ships",
+      "The customer no longer wants ORD-10233, cancel it",
+      "Stop order ORD-10412 from being sent",
+      "Cancel CUS-1077's pending order",
+      "Call off this order, it was placed by mistake",
+      "cancel an unshipped order",
+    ],
   },
   run: (args, ctx) => {
     return auditedWrite(ctx, args, () => {

@@ -49,6 +49,14 @@ export const getShipment = defineTool({
     idempotent: true,
     scopes: ["shipping:read"],
     examples: ["Where is the shipment for ORD-10233?", "Which carrier has SHP-40012?", "Give me the tracking number for order ORD-10233"],
+    retrievalExamples: [
+      "Which carrier is delivering ORD-10412?",
+      "What's the tracking link for SHP-40012?",
+      "When is ORD-10233 expected to arrive?",
+      "Has shipment SHP-40033 been delivered?",
+      "Where's my parcel for ORD-10500?",
+      "eta of the shipment",
+    ],
   },
   run: (args, ctx) => {
     const { shipment, otherShipmentIds } = resolveShipment(ctx.db, args);
@@ -77,6 +85,14 @@ export const trackShipment = defineTool({
     idempotent: true,
     scopes: ["shipping:read"],
     examples: ["Track order ORD-10233", "Show the tracking history of SHP-40012", "Where did the parcel for ORD-10233 get stuck?"],
+    retrievalExamples: [
+      "Show every tracking scan for ORD-10412",
+      "How long has SHP-40033 been sitting without an update?",
+      "Where was the package for ORD-10233 last scanned?",
+      "Full tracking timeline for shipment SHP-40012",
+      "Is the parcel for ORD-10500 stuck in transit?",
+      "tracking events of this shipment",
+    ],
   },
   run: ({ limit = 30, ...args }, ctx) => {
     const { shipment } = resolveShipment(ctx.db, args);
@@ -120,6 +136,14 @@ export const findDelayedShipments = defineTool({
     idempotent: true,
     scopes: ["shipping:read"],
     examples: ["Which shipments are delayed?", "Show stuck UPS parcels", "Any shipments in exception right now?"],
+    retrievalExamples: [
+      "Which parcels are late?",
+      "List shipments past their ETA",
+      "Any stuck DHL deliveries?",
+      "Show undelivered shipments that are overdue",
+      "Which orders are delayed in transit right now?",
+      "shipments with exceptions",
+    ],
   },
   run: ({ carrier_id, limit = 20 }, ctx) => {
     const nowIso = ctx.now.toISOString();

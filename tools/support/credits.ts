@@ -27,6 +27,14 @@ export const issueCredit = defineTool({
     idempotent: false,
     scopes: ["support:write"],
     examples: ["Give CUS-1100 a $50 credit for the SLA breach", "Credit CUS-1042 $20 for the inconvenience", "Issue a $100 service credit on ticket TCK-5042"],
+    retrievalExamples: [
+      "Apply a $75 goodwill credit to CUS-1077",
+      "Compensate CUS-1100 with a service credit for the SLA miss on TCK-5100",
+      "Add $30 of account credit for CUS-1063",
+      "Give the customer a credit on their balance for the downtime",
+      "Put a $25 credit on CUS-1042's account as an apology",
+      "issue a service credit",
+    ],
   },
   run: (args, ctx) =>
     auditedWrite(ctx, args, () => {
@@ -72,6 +80,14 @@ export const listCustomerCredits = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["Has CUS-1100 received credits before?", "List the credits of CUS-1042", "What is CUS-1042's credit history?"],
+    retrievalExamples: [
+      "How much goodwill has CUS-1077 already been given?",
+      "Show previous service credits for CUS-1063",
+      "Did we credit CUS-1100 for the outage last month?",
+      "What's CUS-1042's current credit balance and past credits?",
+      "Any credits already issued against TCK-5042?",
+      "credit history for this account",
+    ],
   },
   run: ({ customer_id, limit }, ctx) => {
     const customer = requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");

@@ -30,6 +30,15 @@ export const findCustomer = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["Find the customer with email jane@acme.example", "Which customer is Acme Corp?", "Look up the account for Maria Lopez"],
+    retrievalExamples: [
+      "Who is the customer behind billing@northwind.example?",
+      "Search our customers for 'Globex'",
+      "I have a caller from Brightside Dental but no account number, which account is theirs?",
+      "Find the CUS id for the company Initech",
+      "Is there an account under the name Tom Becker?",
+      "Someone emailed from ops@contoso.example, who are they?",
+      "look up a client by their email",
+    ],
   },
   run: ({ email, query, limit }, ctx) => {
     const rows = email
@@ -57,6 +66,14 @@ export const getCustomer = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["Show me customer CUS-1042", "What plan is CUS-1100 on?", "What is the credit balance of CUS-1042?"],
+    retrievalExamples: [
+      "Pull up the account details for CUS-1077",
+      "Is CUS-1042 active or suspended?",
+      "What's the contact email on CUS-1100's account?",
+      "Give me an overview of customer CUS-1063",
+      "Which plan and SLA does customer CUS-1077 have, and how many tickets are open?",
+      "account summary for CUS-1010",
+    ],
   },
   run: ({ customer_id }, ctx) => {
     const c = requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
@@ -98,6 +115,15 @@ export const getPlanSla = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["What SLA does CUS-1100 have?", "What is the Enterprise plan's first response time?", "How fast must we resolve Pro tickets?"],
+    retrievalExamples: [
+      "What response time does the Pro plan promise?",
+      "How many hours do we have to resolve a ticket on the Basic plan?",
+      "What uptime do we guarantee Enterprise customers?",
+      "Which support channels come with the Starter plan?",
+      "What does CUS-1077's plan entitle them to in terms of support?",
+      "How much does the Enterprise plan cost?",
+      "resolution target for premium customers",
+    ],
   },
   run: ({ customer_id, plan_id }, ctx) => {
     const customer = customer_id ? requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id") : undefined;

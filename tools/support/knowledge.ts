@@ -26,6 +26,18 @@ export const searchPolicies = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["What is our refund policy?", "Do service credits need approval?", "When must a ticket be escalated?"],
+    retrievalExamples: [
+      "What does our policy say about refunds for annual plans?",
+      "Are agents allowed to give credits without manager approval?",
+      "What's the rule for compensating an SLA breach?",
+      "How long does a customer have to dispute a charge?",
+      "Is there a policy on changing an order after it's placed?",
+      "What is the maximum goodwill credit we can give?",
+      "When are we supposed to escalate to engineering?",
+      "Do we have an FAQ about billing cycles?",
+      "what's the procedure if a customer was double charged?",
+      "Can customers cancel within 30 days for a full refund?",
+    ],
   },
   run: ({ query, limit }, ctx) => {
     const terms = searchTerms(query);
@@ -52,6 +64,14 @@ export const getKbArticle = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["Show me KB-001", "Read the service credit policy KB-002", "What exactly does KB-005 say?"],
+    retrievalExamples: [
+      "Open the article KB-003",
+      "Show me the full text of KB-010",
+      "Read the whole policy article KB-002 so I can quote it",
+      "What are the exact steps in KB-004?",
+      "Pull the knowledge base article with id KB-007",
+      "give me the full FAQ entry KB-006",
+    ],
   },
   run: ({ article_id }, ctx) => {
     const a = requireRow<ArticleRow>(ctx.db, "kb_articles", article_id, "knowledge-base article", "article_id");

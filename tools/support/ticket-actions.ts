@@ -40,6 +40,14 @@ export const escalateTicket = defineTool({
     idempotent: false,
     scopes: ["support:write"],
     examples: ["Escalate TCK-5100 to engineering", "Escalate the duplicate-charge ticket TCK-5042 to billing-ops", "Hand ticket TCK-5077 to logistics"],
+    retrievalExamples: [
+      "Send TCK-5063 to the engineering team, we can't fix it",
+      "This ticket needs a specialist, escalate TCK-5100 to billing-ops",
+      "Escalate the SLA-breached ticket TCK-5042",
+      "Route TCK-5012 to the logistics team with the reason 'parcel lost'",
+      "Bump TCK-5077 up to tier 2 support",
+      "escalate this ticket",
+    ],
   },
   run: (args, ctx) =>
     auditedWrite(ctx, args, () => {
@@ -72,6 +80,14 @@ export const updateTicketStatus = defineTool({
     idempotent: true,
     scopes: ["support:write"],
     examples: ["Mark TCK-5042 as resolved", "Close ticket TCK-5100", "Set TCK-5077 to pending while we wait for the customer"],
+    retrievalExamples: [
+      "Reopen TCK-5042, the customer says it's not fixed",
+      "Set TCK-5063 to pending",
+      "The issue on TCK-5100 is solved, mark it resolved",
+      "Close TCK-5012, no reply from the customer in two weeks",
+      "Change the status of ticket TCK-5077 to open",
+      "mark the ticket as closed",
+    ],
   },
   run: (args, ctx) =>
     auditedWrite(ctx, args, () => {
@@ -103,6 +119,14 @@ export const replyToTicket = defineTool({
     idempotent: false,
     scopes: ["support:write", "comms:send"],
     examples: ["Reply to TCK-5042 that the duplicate charge was refunded", "Tell the customer on TCK-5100 we are investigating", "Send the drafted answer on ticket TCK-5077"],
+    retrievalExamples: [
+      "Answer the customer on TCK-5063 with the approved text",
+      "Write back to the customer on TCK-5042 saying the credit was applied",
+      "Send our response on TCK-5100 to the customer",
+      "Let the customer on TCK-5012 know we need their invoice number",
+      "Respond to ticket TCK-5077 with the wording we agreed",
+      "email the customer a reply on their ticket",
+    ],
   },
   run: (args, ctx) =>
     auditedWrite(ctx, args, () => {

@@ -25,6 +25,14 @@ export const listCustomerTickets = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["What tickets does CUS-1042 have open?", "List the support tickets of CUS-1100", "Show escalated tickets for CUS-1042"],
+    retrievalExamples: [
+      "Has CUS-1077 contacted support before?",
+      "Show all closed tickets for customer CUS-1100",
+      "What issues has this customer raised with us recently?",
+      "Any pending tickets for CUS-1063?",
+      "ticket history of CUS-1042",
+      "How many support requests has CUS-1010 opened?",
+    ],
   },
   run: ({ customer_id, status, limit }, ctx) => {
     requireRow<CustomerRow>(ctx.db, "customers", customer_id, "customer", "customer_id");
@@ -50,6 +58,14 @@ export const getTicket = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["Show me ticket TCK-5042", "What did the customer write in TCK-5100?", "Read the conversation on ticket TCK-5077"],
+    retrievalExamples: [
+      "Open TCK-5063 and summarise it",
+      "What is ticket TCK-5042 about?",
+      "When was TCK-5100 created and who is handling it?",
+      "Show the latest messages on TCK-5077",
+      "Has the customer replied on TCK-5042?",
+      "give me the details of support ticket TCK-5012",
+    ],
   },
   run: ({ ticket_id }, ctx) => {
     const t = requireRow<TicketRow>(ctx.db, "tickets", ticket_id, "ticket", "ticket_id");
@@ -85,6 +101,14 @@ export const checkTicketSla = defineTool({
     idempotent: true,
     scopes: ["support:read"],
     examples: ["Did ticket TCK-5042 breach its SLA?", "Is CUS-1100's urgent ticket within SLA?", "How long until TCK-5077 breaches?"],
+    retrievalExamples: [
+      "Are we still within the response deadline on TCK-5063?",
+      "Has the resolution target on TCK-5100 been missed?",
+      "How many hours are left to answer TCK-5042?",
+      "Is ticket TCK-5077 overdue against its SLA?",
+      "Did we respond to TCK-5012 in time?",
+      "check whether this ticket breached the first response target",
+    ],
   },
   run: ({ ticket_id }, ctx) => {
     const t = requireRow<TicketRow>(ctx.db, "tickets", ticket_id, "ticket", "ticket_id");
