@@ -1,7 +1,7 @@
 /**
  * The capability manifest: which scopes each task agent holds and which agents and scopes each tenant is
  * granted. A tool call is allowed only when the tool's scopes are held by both the calling agent and the
- * tenant. Read from `KEEL_CAPABILITIES` (a JSON file) or `config/capabilities.json`, validated at start-up.
+ * tenant. Read from `KEEL_CAPABILITIES` (a JSON file) or the package's `config/capabilities.json`, validated at start-up.
  *
  * @example
  * { "agents": { "finance": { "scopes": ["finance:read", "finance:refund"] } },
@@ -9,6 +9,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigurationError } from "../errors.js";
 
@@ -22,6 +23,8 @@ const ManifestSchema = z.object({
 export type CapabilityManifest = z.infer<typeof ManifestSchema>;
 
 export const DEFAULT_TENANT = "default";
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Parses and validates a manifest; the error names the offending entry. */
 export function parseManifest(raw: unknown, source: string): CapabilityManifest {
@@ -37,7 +40,8 @@ let cached: { file: string; manifest: CapabilityManifest } | undefined;
 
 /** The manifest in force (cached per file). */
 export function capabilityManifest(env: NodeJS.ProcessEnv = process.env): CapabilityManifest {
-  const file = path.resolve(env.KEEL_CAPABILITIES ?? path.join(process.cwd(), "config", "capabilities.json"));
+  // The package's own config by default, wherever the process runs (Keel imported by another application).
+  const file = path.resolve(env.KEEL_CAPABILITIES ?? path.join(PACKAGE_ROOT, "config", "capabilities.json"));
   if (cached?.file === file) return cached.manifest;
   let raw: unknown;
   try {
