@@ -241,6 +241,26 @@ describe("ToolIndex.build", () => {
     expect(search).toHaveBeenCalledWith(["keel", "tools", "test"], expect.objectContaining({ query: "refund the payment", filter: { name: { $in: ["issue_refund", "get_invoice"] } } }));
   });
 
+  it.each([
+    ["track my parcel", undefined],
+    ["give the money back for the invoice", undefined],
+    ["refund the payment", (d: ToolDocument) => d.domain === "finance"],
+  ] as const)("scores %j exactly as the store's own search does (no store.search on its own store)", async (query, allowed) => {
+    const own = await ToolIndex.build(catalog, { embeddings: new WordEmbeddings() });
+    const embeddings = new WordEmbeddings();
+    const store = new InMemoryStore({ index: toolStoreIndex(embeddings, 64) });
+    const viaStore = await ToolIndex.build(catalog, { store, embeddings, denseCandidates: 1000 });
+    const search = vi.spyOn(InMemoryStore.prototype, "search");
+    const a = await own.rawScores(query, allowed);
+    expect(search).not.toHaveBeenCalled();
+    search.mockRestore();
+    const b = await viaStore.rawScores(query, allowed);
+    for (const i of b.candidates) expect(a.dense![i]).toBeCloseTo(b.dense![i]!, 5);
+    expect(a.candidates).toEqual(b.candidates);
+    const ranked = async (index: ToolIndex) => (await index.search(query, allowed ? { allowed } : {})).tools.map((t) => t.name);
+    expect(await ranked(own)).toEqual(await ranked(viaStore));
+  });
+
   it("the default namespace is ['keel', 'tools', <catalogue hash>], stable for an unchanged catalogue", async () => {
     const a = await build();
     const b = await build();

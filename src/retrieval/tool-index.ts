@@ -6,7 +6,9 @@
  *   default, or any store you pass (e.g. `PostgresStore` from @langchain/langgraph-checkpoint-postgres/store
  *   configured with `toolStoreIndex(...)`). Items sit under `["keel", "tools", <catalogue id>]`, one per tool,
  *   with one vector for the tool's text and one per example request (the store scores an item by its best
- *   vector). Searches go through `store.search(namespace, { query, filter, limit })`.
+ *   vector). With a store you pass, searches go through `store.search(namespace, { query, filter, limit })`;
+ *   with the InMemoryStore the index fills itself, the same vectors are also kept unit-length in one Float32Array
+ *   and scored in one pass (`VectorMatrix`), which is several times faster than the store's search.
  * - Keyword half: BM25F over name, description, parameters and examples (`bm25.ts`).
  * - Fusion (`fusion.ts`): weighted sum of cosine and scaled BM25; see the README for the measurements.
  * - Multi-task requests (`query-split.ts`) are ranked whole and per task, and the rankings interleaved.
@@ -66,7 +68,10 @@ export interface ToolIndexOptions {
   fusion?: FusionOptions;
   fieldWeights?: Partial<Record<KeywordField, number>>;
   bm25?: Bm25Options;
-  /** Dense results fetched per query; candidates beyond get the lowest fetched score. @default 256 */
+  /**
+   * Dense results fetched per query from a store you pass (`store.search`); candidates beyond get the lowest
+   * fetched score. An index that fills its own InMemoryStore scores every tool exactly. @default 256
+   */
   denseCandidates?: number;
   /** Rank the task parts of a multi-task request separately (`query-split.ts`). @default true */
   splitQueries?: boolean;
@@ -148,6 +153,7 @@ export class ToolIndex {
     denseReady: boolean,
     private readonly options: ToolIndexOptions,
     private readonly queryEmbeddings?: Embeddings,
+    private readonly matrix?: VectorMatrix,
   ) {
     this.byName = new Map(docs.map((d, i) => [d.name, i]));
     this.denseReady = denseReady;
@@ -167,6 +173,7 @@ export class ToolIndex {
 
     let store = options.store;
     let denseReady = true;
+    let matrix: VectorMatrix | undefined;
     // With your own store, `embeddings` (if given) should be the model behind the store's index: it is then
     // used to embed a multi-task request's parts in one batch (`prepare`).
     let queryEmbeddings: Embeddings | undefined = options.embeddings;
@@ -192,6 +199,7 @@ export class ToolIndex {
         warn(`Tool retrieval: the embedding model failed while indexing (${(error as Error).message}); ranking tools by keywords only.`);
       }
       const dims = vectors.values().next().value?.length ?? 1;
+      if (denseReady) matrix = VectorMatrix.of(texts, vectors, dims);
       store = denseReady
         ? new InMemoryStore({ index: { dims, embeddings: new MemoEmbeddings(vectors, embeddings), fields: TOOL_INDEX_FIELDS } })
         : new InMemoryStore();
@@ -212,11 +220,12 @@ export class ToolIndex {
         denseReady = false;
         warn(`Tool retrieval: the store could not index the tools (${(error as Error).message}); ranking tools by keywords only.`);
         await store.batch(ops.map((op) => ({ ...op, index: false as const })));
+        matrix = undefined;
         break;
       }
       progress({ phase: "store", done: Math.min(i + CHUNK, ops.length), total: ops.length });
     }
-    const index = new ToolIndex(catalog, store, namespace, bm25, denseReady, options, queryEmbeddings);
+    const index = new ToolIndex(catalog, store, namespace, bm25, denseReady, options, queryEmbeddings, matrix);
     if (!denseReady) index.warned = true;
     return index;
   }
@@ -337,6 +346,11 @@ export class ToolIndex {
   }
 
   private async denseScores(query: string, candidates: number[], filtered: boolean): Promise<Float64Array> {
+    if (this.matrix && this.queryEmbeddings) {
+      // The store this index filled itself holds the same vectors; InMemoryStore.search recomputes every
+      // norm and sorts every vector per query (about 5 ms at 2,000 tools), this is one pass over a Float32Array.
+      return this.matrix.bestScores(await this.queryEmbeddings.embedQuery(denseQueryText(query)), this.docs.length);
+    }
     let filter: Record<string, unknown> | undefined;
     if (filtered) {
       // `$in` over the allowed names, or `$nin` over the others when that list is shorter (InMemoryStore
@@ -407,5 +421,66 @@ class MemoEmbeddings extends EmbeddingsBase {
 
   override embedQuery(text: string): Promise<number[]> {
     return this.inner.embedQuery(text);
+  }
+}
+
+/**
+ * Every tool vector, unit length, in one Float32Array (row r belongs to tool `owner[r]`): the dense half of an
+ * index whose InMemoryStore it filled itself. A tool's score is its best vector's cosine (as the store scores).
+ */
+export class VectorMatrix {
+  private constructor(
+    readonly rows: Float32Array,
+    readonly owner: Int32Array,
+    readonly dims: number,
+  ) {}
+
+  static of(texts: string[][], vectors: Map<string, number[]>, dims: number): VectorMatrix | undefined {
+    const count = texts.reduce((n, t) => n + t.length, 0);
+    const rows = new Float32Array(count * dims);
+    const owner = new Int32Array(count);
+    let r = 0;
+    for (let tool = 0; tool < texts.length; tool++) {
+      for (const text of texts[tool]!) {
+        const v = vectors.get(text);
+        if (!v || v.length !== dims) return undefined; // let the store rank instead
+        let norm = 0;
+        for (let d = 0; d < dims; d++) norm += v[d]! * v[d]!;
+        const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+        for (let d = 0; d < dims; d++) rows[r * dims + d] = v[d]! * scale;
+        owner[r++] = tool;
+      }
+    }
+    return new VectorMatrix(rows, owner, dims);
+  }
+
+  /** Per tool (by position), the best cosine of its vectors with `query`; NaN for a tool without vectors. */
+  bestScores(query: number[], tools: number): Float64Array {
+    const { rows, owner, dims } = this;
+    if (query.length !== dims) throw new Error(`the query vector has ${query.length} dimensions, the index ${dims}`);
+    const q = new Float32Array(dims);
+    let norm = 0;
+    for (let d = 0; d < dims; d++) norm += query[d]! * query[d]!;
+    if (!(norm > 0) || !Number.isFinite(norm)) throw new Error("the query vector is empty or not finite");
+    const scale = 1 / Math.sqrt(norm);
+    for (let d = 0; d < dims; d++) q[d] = query[d]! * scale;
+    const out = new Float64Array(tools).fill(Number.NaN);
+    for (let r = 0, base = 0; r < owner.length; r++, base += dims) {
+      // Four partial sums: V8 keeps them in registers (about 2x faster than one running sum).
+      let a = 0, b = 0, c = 0, e = 0;
+      let d = 0;
+      for (; d + 3 < dims; d += 4) {
+        a += rows[base + d]! * q[d]!;
+        b += rows[base + d + 1]! * q[d + 1]!;
+        c += rows[base + d + 2]! * q[d + 2]!;
+        e += rows[base + d + 3]! * q[d + 3]!;
+      }
+      for (; d < dims; d++) a += rows[base + d]! * q[d]!;
+      const dot = a + b + c + e;
+      const tool = owner[r]!;
+      const best = out[tool]!;
+      if (Number.isNaN(best) || dot > best) out[tool] = dot;
+    }
+    return out;
   }
 }
