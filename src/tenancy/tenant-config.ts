@@ -4,7 +4,7 @@
  * tenant named there exists (`checkServingConfiguration`). Which agents and scopes (hence tools) a tenant may use stays in the capability manifest
  * (`config/capabilities.json`, src/guardrails/manifest.ts); every tenant named here must exist there.
  *
- * Read from `KEEL_TENANTS` (a JSON file) or `config/tenants.json`, validated when the server starts: a malformed
+ * Read from `KEEL_TENANTS` (a JSON file) or the package's `config/tenants.json`, validated when the server starts: a malformed
  * entry stops start-up with a `ConfigurationError` naming it (e.g. `tenants.acme.rateLimits.requestsPerMinute`).
  *
  * @example
@@ -14,6 +14,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigurationError } from "../errors.js";
 import { MODEL_TIERS, type ModelTier } from "../models/provider.js";
@@ -118,11 +119,13 @@ export function parseTenants(raw: unknown, source: string, manifest: CapabilityM
   return { source, tenants, apiKeys };
 }
 
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 let cached: { file: string; directory: TenantDirectory } | undefined;
 
 /** The tenant directory in force (cached per file). Throws `ConfigurationError` naming the bad entry. */
 export function tenantDirectory(env: NodeJS.ProcessEnv = process.env): TenantDirectory {
-  const file = path.resolve(env.KEEL_TENANTS?.trim() || path.join(process.cwd(), "config", "tenants.json"));
+  // The package's own config by default, wherever the process runs (Keel imported by another application).
+  const file = path.resolve(env.KEEL_TENANTS?.trim() || path.join(PACKAGE_ROOT, "config", "tenants.json"));
   if (cached?.file === file) return cached.directory;
   let raw: unknown;
   try {
