@@ -7,6 +7,7 @@ import { ScriptedChatModel, type ScriptStep } from "../models/scripted-model.js"
 import { textOf } from "../models/offline/planner.js";
 import { contextBudgetMiddleware } from "./middleware.js";
 import { ContextBudgetError } from "./settings.js";
+import { ConfigurationError } from "../errors.js";
 import { rememberFact } from "./memory.js";
 import { isSummaryMessage, SUMMARY_HEADER, type Summarizer } from "./summarizer.js";
 import { orphanedToolMessages } from "./steps.js";
@@ -92,6 +93,18 @@ describe("contextBudgetMiddleware", () => {
       const messages = model.calls[0]!.messages;
       expect(messages.some((m) => textOf(m).includes("Celsius"))).toBe(expected);
       if (expected) expect(textOf(messages[2]!)).toContain("Celsius");
+    }
+  });
+
+  it("refuses a malformed KEEL_CONTEXT_BUDGET_TOKENS when an agent is built, naming it", () => {
+    const before = process.env.KEEL_CONTEXT_BUDGET_TOKENS;
+    process.env.KEEL_CONTEXT_BUDGET_TOKENS = "8k";
+    try {
+      expect(() => contextBudgetMiddleware({ agent: "test" })).toThrow(ConfigurationError);
+      expect(() => contextBudgetMiddleware({ agent: "test" })).toThrow('KEEL_CONTEXT_BUDGET_TOKENS is "8k"');
+    } finally {
+      if (before === undefined) delete process.env.KEEL_CONTEXT_BUDGET_TOKENS;
+      else process.env.KEEL_CONTEXT_BUDGET_TOKENS = before;
     }
   });
 
