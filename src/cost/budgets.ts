@@ -25,18 +25,19 @@ const LimitsSchema = z.strictObject({
 export type BudgetLimits = z.infer<typeof LimitsSchema>;
 
 const BudgetConfigSchema = z.strictObject({
-  /** Limits for every tenant. */
+  /** Limits for every tenant. @example {"request":0.05,"thread":0.5} */
   default: LimitsSchema.default({}),
-  /** Per-tenant overrides, by tenant id. */
+  /** Per-tenant overrides, by tenant id. @example {"acme":{"tenant":500}} */
   tenants: z.record(z.string().min(1), LimitsSchema).default({}),
   /**
    * The last rung of the ladder: `approve` pauses for a human (an interrupt of kind "budget"), `stop` ends the
    * request with a clear message. Default `stop`.
+   * @example "approve"
    */
   onExceeded: z.enum(["approve", "stop"]).default("stop"),
-  /** Output tokens assumed for a call before it is made (its estimate). Default 512. */
+  /** Output tokens assumed for a call before it is made (its estimate). Default 512. @example 300 */
   expectedOutputTokens: z.number().int().positive().max(1_000_000).default(512),
-  /** The window of the tenant budget: `month` (UTC calendar month, default), `day` (UTC) or `total`. */
+  /** The window of the tenant budget: `month` (UTC calendar month, default), `day` (UTC) or `total`. @example "day" */
   tenantPeriod: z.enum(["month", "day", "total"]).default("month"),
 });
 export type BudgetConfig = z.infer<typeof BudgetConfigSchema>;

@@ -36,12 +36,13 @@ export interface BudgetApprovalRequest {
 }
 
 export interface CostGovernorOptions {
-  /** The agent the calls belong to (for the spend records). */
+  /** The agent the calls belong to (for the spend records). @example "finance" */
   agent: string;
-  /** Rung 1. Default: `compressSteps`. */
+  /** Rung 1. Default: `compressSteps`. @example (messages) => compressSteps(messages, { keepRecent: 3 }) */
   compress?: Compressor;
-  /** Rung 2: the fast-tier model. Default: the provider's fast tier (none offline, where every tier is the same model). */
+  /** Rung 2: the fast-tier model. Default: the provider's fast tier (none offline, where every tier is the same model). @example () => chatModel("fast") */
   fastModel?: () => BaseChatModel | undefined;
+  /** The governor to use; default the process's. @example () => new CostGovernor() */
   governor?: () => CostGovernor;
 }
 
