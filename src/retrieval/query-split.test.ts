@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { interleave, MAX_PARTS, splitQuery } from "./query-split.js";
+import { coverRankings, interleave, MAX_PARTS, splitQuery } from "./query-split.js";
 
 describe("splitQuery", () => {
   it.each([
@@ -27,7 +27,7 @@ describe("splitQuery", () => {
   });
 
   it("ranks at most MAX_PARTS parts", () => {
-    const query = Array.from({ length: 8 }, (_, i) => `Find the weather forecast for city number ${i} tomorrow morning.`).join(" ");
+    const query = Array.from({ length: MAX_PARTS + 3 }, (_, i) => `Find the weather forecast for city number ${i} tomorrow morning.`).join(" ");
     expect(splitQuery(query)).toHaveLength(MAX_PARTS);
   });
 });
@@ -40,5 +40,24 @@ describe("interleave", () => {
     [[["a", "b", "c"]], 2, ["a", "b"]],
   ])("%j (limit %d) -> %j", (lists, limit, expected) => {
     expect(interleave(lists, (x) => x, limit)).toEqual(expected);
+  });
+});
+
+describe("coverRankings", () => {
+  const r = (spec: string) => spec.split(" ").map((t) => ({ key: t.split(":")[0]!, score: Number(t.split(":")[1]) }));
+  const keys = (items: { key: string }[]) => items.map((i) => i.key);
+  it.each([
+    // whole request, then parts; decay 0.5
+    ["a task's strong second tool beats a story sentence's weak best", ["a:0.9 b:0.8", "a:0.9 b:0.85", "c:0.7 d:0.6", "s:0.3"], 4, ["a", "b", "c", "d"]],
+    ["every part that matches well gets a slot before the whole request's runners-up", ["a:0.8 b:0.79 c:0.78", "a:0.8", "x:0.6", "y:0.55"], 3, ["a", "x", "y"]],
+    ["a single ranking stays as it is", ["a:0.5 b:0.4 c:0.3"], 2, ["a", "b"]],
+    ["items taken from one ranking are skipped in the others", ["a:0.9 b:0.5", "a:0.8 c:0.7", "b:0.6"], 3, ["a", "c", "b"]],
+  ])("%s", (_, specs, limit, expected) => {
+    expect(keys(coverRankings(specs.map(r), (i) => i.key, limit))).toEqual(expected);
+  });
+
+  it("past depth, the rest follows in interleaved order, each item once", () => {
+    const lists = [r("a:0.9 b:0.8 c:0.7"), r("d:0.6 a:0.5 e:0.4")];
+    expect(keys(coverRankings(lists, (i) => i.key, 10, { depth: 1 }))).toEqual(["a", "d", "b", "c", "e"]);
   });
 });

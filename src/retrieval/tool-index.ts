@@ -11,7 +11,8 @@
  *   and scored in one pass (`VectorMatrix`), which is several times faster than the store's search.
  * - Keyword half: BM25F over name, description, parameters and examples (`bm25.ts`).
  * - Fusion (`fusion.ts`): weighted sum of cosine and scaled BM25; see the README for the measurements.
- * - Multi-task requests (`query-split.ts`) are ranked whole and per task, and the rankings interleaved.
+ * - Multi-task requests (`query-split.ts`) are ranked whole and per task, and the rankings merged so that every
+ *   task that matches a tool well gets one into the top k (`coverRankings`).
  *
  * Guarantees:
  * - Filtering happens before ranking: a tool outside `allowed` (the agent's scope, the tenant's grants) is
@@ -26,7 +27,7 @@ import { createHash } from "node:crypto";
 import { Bm25Index, type Bm25Options } from "./bm25.js";
 import { DEFAULT_FUSION, fuse, type FusionOptions, type Fused } from "./fusion.js";
 import { embeddingTexts, keywordFields, validateCatalog, type ToolDocument } from "./tool-document.js";
-import { interleave, splitQuery } from "./query-split.js";
+import { coverRankings, splitQuery } from "./query-split.js";
 import { retrievalEmbeddings } from "./embeddings.js";
 import { CachedEmbeddings } from "./embedding-cache.js";
 
@@ -274,8 +275,9 @@ export class ToolIndex {
 
   /**
    * Every allowed tool, best first. A multi-task request (`splitQuery`) is ranked whole and per task part, and
-   * the rankings are interleaved (the whole request's two best, each part's best, then each part's second,
-   * ...), so every task gets a tool into the top k. `best` is the highest fused score of any of those rankings.
+   * the rankings are merged by `coverRankings` (each pick discounted by how many its ranking already got), so
+   * every task that matches a tool well gets one into the top k. `best` is the highest fused score of any of
+   * those rankings.
    */
   private async rank(query: string, allowed?: (doc: ToolDocument) => boolean): Promise<{ ranked: Fused[]; candidates: number[]; best: number; fallback?: "keyword" }> {
     const scope = this.scope(allowed);
@@ -290,9 +292,7 @@ export class ToolIndex {
       if (raw.fallback) fallback = raw.fallback;
       lists.push(fuse(raw, fusion));
     }
-    // The whole request keeps its two best first: on the dev splits this protected single-intent requests
-    // written in several sentences, at no cost to multi-task ones.
-    const ranked = lists.length === 1 ? lists[0]! : interleave([lists[0]!.slice(0, 2), ...lists.slice(1), lists[0]!.slice(2)], (f) => String(f.index), scope.candidates.length);
+    const ranked = coverRankings(lists, (f) => String(f.index), scope.candidates.length);
     const best = Math.max(0, ...lists.map((l) => l[0]?.score ?? 0));
     return { ranked, candidates: scope.candidates, best, ...(fallback ? { fallback } : {}) };
   }
