@@ -186,7 +186,7 @@ describe("langgraphjs dev server", () => {
 
   it("serves /metrics and /health from the custom HTTP app, with the counters the runs above moved, and writes the trace log", async () => {
     // Runs above: two cancellations (one approved, one rejected) through the meta graph on the offline model.
-    const res = await fetch(`${server.apiUrl}/metrics`);
+    const res = await fetch(`${server!.apiUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/plain");
     const body = await res.text();
@@ -197,7 +197,7 @@ describe("langgraphjs dev server", () => {
     expect(value(/^keel_node_duration_seconds_count\{agent="meta",node="route"\}/)).toBeGreaterThanOrEqual(2);
     expect(value(/^keel_tool_retrievals_total\{agent="shipping"/)).toBeGreaterThanOrEqual(2);
 
-    const health = await fetch(`${server.apiUrl}/health`);
+    const health = await fetch(`${server!.apiUrl}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", langsmith: "off", traceLog: "on" });
 
