@@ -24,8 +24,12 @@ import { recordAuthRefusal } from "./refusals.js";
 export const PUBLIC_PATHS = new Set(["/health", "/ok"]);
 
 const settings = authSettings();
-const verifier = new CredentialVerifier(settings, checkServingConfiguration(process.env, () => budgetConfig()));
+const directory = checkServingConfiguration(process.env, () => budgetConfig());
+const verifier = new CredentialVerifier(settings, directory);
 if (settings.mode === "off") console.warn("[keel] KEEL_AUTH=off: every caller is the default tenant's local-dev admin. Never use this beyond your own machine.");
+else if (directory.apiKeys.size === 0 && !settings.jwtSecret && !settings.jwksUrl) {
+  console.warn("[keel] Auth is required but no API keys (KEEL_TENANTS) and no JWT verification (KEEL_JWT_SECRET, KEEL_JWKS_URL) are configured: every request will get 401. For local development set KEEL_AUTH=off.");
+}
 
 /** One body for every refusal: no hint of what was wrong. */
 function unauthorized(): HTTPException {
