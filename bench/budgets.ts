@@ -85,6 +85,9 @@ export async function run(argv: string[]): Promise<BenchReport> {
   const { costGovernor } = await import("../src/cost/governor.js");
   const { auditOverruns, closeSpendDbs, spendTotals } = await import("../src/cost/spend-store.js");
   const { closeCompanyDbs } = await import("../src/db/index.js");
+  const { UseLiteEmbeddings } = await import("../src/embeddings/use-lite.js");
+  // Load the embedding model once before the app's parts race to initialise its WebAssembly backend.
+  await new UseLiteEmbeddings().embedQuery("warm up");
 
   const groups: BenchReport["groups"] = {};
   const errorNotes: string[] = [];
