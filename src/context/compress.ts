@@ -66,6 +66,8 @@ export interface CompressResult {
   restarted: boolean;
   /** The summary messages written (usually one). */
   summaries: AIMessage[];
+  /** What no compression can remove: system message, tool schemas, pinned messages and reserved tokens. */
+  floorTokens: number;
 }
 
 const RECENT_CALLS_KEPT = 20;
@@ -82,7 +84,7 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
   const reserve = options.reserveTokens ?? 0;
   const count = (list: BaseMessage[]) => callTokens(system, list, schemas) + reserve;
   const tokensBefore = count(messages);
-  const unchanged: CompressResult = { messages, changed: false, fits: tokensBefore <= budget, tokensBefore, tokens: tokensBefore, summarizedMessages: 0, restarted: false, summaries: [] };
+  const unchanged: CompressResult = { messages, changed: false, fits: tokensBefore <= budget, tokensBefore, tokens: tokensBefore, summarizedMessages: 0, restarted: false, summaries: [], floorTokens: 0 };
   if (tokensBefore <= budget && !options.force) return unchanged;
 
   const steps = toSteps(messages);
@@ -90,7 +92,7 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
   const pinned = new Set(humans.length > 0 ? [humans[0]!, humans[humans.length - 1]!] : []);
   const pinnedMessages = [...pinned].sort((a, b) => a - b).flatMap((i) => steps[i]!.messages);
   const fixed = count(pinnedMessages);
-  if (fixed > budget) return { ...unchanged, fits: false };
+  if (fixed > budget) return { ...unchanged, fits: false, floorTokens: fixed };
   // The target is a wish, the budget a limit: a target below what the pinned messages need is raised, so there is
   // always room for a summary (else everything but the goal would go, and an agent would start over).
   const minRoom = Math.min(budget - fixed, Math.max(4 * MIN_SUMMARY_TOKENS, Math.floor(budget * MIN_ROOM_SHARE)));
@@ -183,6 +185,7 @@ export async function compressContext(messages: BaseMessage[], budget: number, o
     summarizedMessages: toSummarize.reduce((n, s) => n + s.reduce((m, step) => m + step.messages.length, 0), 0),
     restarted: keptSteps === 0 && toSummarize.length > 0,
     summaries,
+    floorTokens: fixed,
   };
 }
 

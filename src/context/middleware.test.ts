@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createAgent, tool } from "langchain";
-import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { InMemoryStore, MemorySaver } from "@langchain/langgraph";
 import { z } from "zod";
 import { ScriptedChatModel, type ScriptStep } from "../models/scripted-model.js";
@@ -81,6 +81,12 @@ describe("contextBudgetMiddleware", () => {
     while ((root as { cause?: unknown }).cause) root = (root as { cause?: unknown }).cause;
     expect(root).toBeInstanceOf(ContextBudgetError);
     expect(String((root as Error).message)).toContain("KEEL_CONTEXT_BUDGET_TOKENS (500)");
+    // The figure named is what cannot be removed: system prompt, tool schemas and goal.
+    const floor = Number(String((root as Error).message).match(/take (\d+) tokens/)![1]);
+    // (langchain may send the system prompt as content blocks, whose JSON framing is counted too: a few tokens more.)
+    const plain = callTokens(new SystemMessage("Rules. ".repeat(400)), [new HumanMessage(GOAL)], boundToolSchemas([readSensor]));
+    expect(floor).toBeGreaterThanOrEqual(plain);
+    expect(floor).toBeLessThanOrEqual(plain + 12);
     expect(model.calls).toHaveLength(0);
   });
 

@@ -140,15 +140,20 @@ export function contextBudgetMiddleware(options: ContextBudgetOptions) {
       overheads.set(threadKey(configurable), callTokens(system, [], schemas));
 
       let messages = request.messages;
-      const note = memoryAllowance > 0 ? await memoryNoteFor(storeOf(request.runtime as { store?: BaseStore }), configurable, messages, memoryAllowance) : undefined;
-      const noteTokens = note ? messageTokens([note]) : 0;
-      let tokens = callTokens(system, messages, schemas) + noteTokens;
+      let note = memoryAllowance > 0 ? await memoryNoteFor(storeOf(request.runtime as { store?: BaseStore }), configurable, messages, memoryAllowance) : undefined;
+      let tokens = callTokens(system, messages, schemas) + (note ? messageTokens([note]) : 0);
       let compressed: CompressResult | undefined;
       if (tokens > budget) {
-        compressed = await compressContext(messages, budget, { system, toolSchemas: schemas, reserveTokens: noteTokens, summarizer: summarizerFor(configurable) });
+        const compress = (reserveTokens: number) => compressContext(messages, budget, { system, toolSchemas: schemas, reserveTokens, summarizer: summarizerFor(configurable) });
+        compressed = await compress(note ? messageTokens([note]) : 0);
+        // Remembered facts are a help, the pinned goal a must: without room for both, the facts stay out.
+        if (!compressed.fits && note) {
+          note = undefined;
+          compressed = await compress(0);
+        }
         if (!compressed.fits) {
           throw new ContextBudgetError(
-            `The ${options.agent} agent's system prompt, bound tool schemas and pinned goal take ${compressed.tokens} tokens, more than KEEL_CONTEXT_BUDGET_TOKENS (${budget}).`,
+            `The ${options.agent} agent's system prompt, bound tool schemas and pinned goal take ${compressed.floorTokens} tokens, more than KEEL_CONTEXT_BUDGET_TOKENS (${budget}).`,
             "Raise KEEL_CONTEXT_BUDGET_TOKENS, bind fewer tools (KEEL_TOOL_SELECTION_K) or shorten the request.",
           );
         }
