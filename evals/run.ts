@@ -193,7 +193,7 @@ export async function runEval(options: EvalOptions): Promise<{ report: EvalRepor
   return { report, exitCode };
 }
 
-export function formatSummary(report: EvalReport, options: Pick<EvalOptions, "outDir" | "baseline" | "updateBaseline">): string[] {
+export function formatSummary(report: EvalReport, options: Pick<EvalOptions, "outDir" | "baseline" | "updateBaseline" | "gate">): string[] {
   const lines = [`eval: ${report.model}; LangSmith ${report.langsmith}; ${(report.duration_ms / 1000).toFixed(1)} s`];
   for (const [name, s] of Object.entries(report.suites)) {
     const metrics = Object.entries(s.metrics)
@@ -207,7 +207,8 @@ export function formatSummary(report: EvalReport, options: Pick<EvalOptions, "ou
   if (report.gate) {
     lines.push(report.gate.ok ? `gate: PASS (tolerance ${report.gate.tolerance})` : `gate: FAIL (tolerance ${report.gate.tolerance})`);
     lines.push(...report.gate.failures.map((f) => `  ${f}`));
-  } else if (!options.updateBaseline) lines.push(`gate: no baseline at ${options.baseline} (write one with --update-baseline)`);
+  } else if (!options.gate) lines.push("gate: off (--no-gate)");
+  else if (!options.updateBaseline) lines.push(`gate: no baseline at ${options.baseline} (write one with --update-baseline)`);
   if (options.updateBaseline) lines.push(`baseline written: ${options.baseline}`);
   lines.push(`report: ${path.join(options.outDir, "report.json")} and report.html`);
   return lines;
