@@ -13,7 +13,7 @@ import path from "node:path";
 import { Bm25Index } from "../src/retrieval/bm25.js";
 import { retrievalEmbeddings } from "../src/retrieval/embeddings.js";
 import { DEFAULT_FUSION, fuse, type FusionOptions, type Fused } from "../src/retrieval/fusion.js";
-import { interleave, splitQuery } from "../src/retrieval/query-split.js";
+import { coverRankings, interleave, splitQuery } from "../src/retrieval/query-split.js";
 import { embeddingTexts, keywordFields, mainText, nameWords, parameterTexts, type ToolDocument } from "../src/retrieval/tool-document.js";
 import { DEFAULT_FIELD_WEIGHTS, ToolIndex, type KeywordField } from "../src/retrieval/tool-index.js";
 import { appDataset, benchmarksDir, bfclDataset, metatoolDataset, type BenchDataset, type BenchQuery } from "./retrieval-data.js";
@@ -69,7 +69,7 @@ async function rawScores(data: BenchDataset, queries: BenchQuery[], texts: Texts
   return out;
 }
 
-type Strategy = "none" | "interleave" | "interleave2" | "interleave2kw" | "partsFirst" | "max";
+type Strategy = "none" | "interleave" | "interleave2" | "interleave2kw" | "partsFirst" | "max" | "cover";
 
 function evaluate(data: BenchDataset, raws: Raw[], bm25: Bm25Index<KeywordField>, fusion: FusionOptions, strategy: Strategy = "none", threshold = -1) {
   const candidates = data.catalog.map((_, i) => i);
@@ -82,6 +82,8 @@ function evaluate(data: BenchDataset, raws: Raw[], bm25: Bm25Index<KeywordField>
       const best = new Map<number, Fused>();
       for (const l of lists) for (const f of l) if ((best.get(f.index)?.score ?? -1) < f.score) best.set(f.index, f);
       ranked = [...best.values()].sort((a, b) => b.score - a.score);
+    } else if (strategy === "cover") {
+      ranked = coverRankings(lists, (f) => String(f.index), 20);
     } else if (strategy === "partsFirst" && lists.length > 1) {
       ranked = interleave([...lists.slice(1), lists[0]!], (f) => String(f.index), 20);
     } else if ((strategy === "interleave2" || strategy === "interleave2kw") && lists.length > 1) {
@@ -124,7 +126,7 @@ async function grid(dir: string) {
   for (const dense of [0.3, 0.35, 0.4, 0.45]) {
     for (const fields of fieldGrid) {
       for (const [k1, b] of [[1.2, 0.75], [0.9, 0.4], [1.2, 0.5]] as const) {
-        for (const split of ["none", "interleave", "interleave2"] as Strategy[]) {
+        for (const split of ["none", "interleave2", "cover"] as Strategy[]) {
           const figures: number[] = [];
           for (const set of sets) {
             const groups = evaluate(set.data, set.raws, bm25For(set.data, fields, k1, b), { method: "weighted", denseWeight: dense, keywordWeight: 1 - dense }, split);
@@ -165,7 +167,7 @@ async function main(argv: string[]) {
       for (const k of [10, 60]) console.log(line(`[${rep}] rrf k=${k} dense 0.5`, evaluate(data, raws, bm25, { method: "rrf", rrfK: k, denseWeight: 0.5, keywordWeight: 0.5 })));
       const base: FusionOptions = { ...DEFAULT_FUSION };
       if (process.env.TUNE_SPLIT) {
-        for (const s of ["none", "interleave2", "interleave2kw"] as Strategy[]) console.log(line(`[${rep}] split ${s}`, evaluate(data, raws, bm25, base, s)));
+        for (const s of ["none", "interleave2", "interleave2kw", "cover"] as Strategy[]) console.log(line(`[${rep}] split ${s}`, evaluate(data, raws, bm25, base, s)));
       }
       if (process.env.TUNE_FIELDS) {
         for (const weights of [
@@ -184,7 +186,7 @@ async function main(argv: string[]) {
       }
       if (process.env.TUNE_THRESHOLD) {
         for (const th of [0.15, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3, 0.32, 0.35, 0.4]) {
-          const groups = evaluate(data, raws, bm25, base, "interleave2", th);
+          const groups = evaluate(data, raws, bm25, base, "cover", th);
           const g = groups.all!;
           const wrong = Object.entries(groups).filter(([k]) => k !== "all" && k !== "irrelevance" && k !== "no-tool").map(([k, m]) => `${k} ${(m.no_tool_rate ?? 0).toFixed(3)}`);
           console.log(`  threshold ${th}: no_tool_precision ${g.no_tool_precision?.toFixed(3)} recall ${g.no_tool_recall?.toFixed(3)}; wrongly flagged: ${wrong.join(", ")}`);
