@@ -19,6 +19,7 @@ import { buildTaskAgents, type TaskAgents } from "./agents/index.js";
 import { registerExtraTools } from "./agents/tool-index.js";
 import { loadMcpTools, readMcpConfig, type LoadedMcpTools } from "../src/mcp/mcp-tools.js";
 import { openCheckpointer, type CheckpointerHandle } from "../src/persistence/checkpointer.js";
+import { durabilityConfig } from "../src/persistence/durability.js";
 import { validateRequest } from "../src/app/request.js";
 import { UsageTracker, type UsageTotals } from "../src/cost/usage-tracker.js";
 import { textOf } from "../src/models/offline/planner.js";
@@ -130,6 +131,7 @@ export interface KeelAppOptions {
 
 export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelApp> {
   capabilityManifest(); // a malformed manifest stops start-up, naming the entry
+  durabilityConfig(); // a malformed KEEL_DURABILITY stops start-up, naming it
   validateCostSettings(); // so do malformed prices, budgets or cache settings
   const mcpFile = options.mcpConfigFile ?? process.env.KEEL_MCP_CONFIG;
   const mcp: LoadedMcpTools | undefined = mcpFile ? await loadMcpTools(readMcpConfig(mcpFile)) : undefined;
@@ -207,8 +209,11 @@ export async function createKeelApp(options: KeelAppOptions = {}): Promise<KeelA
     lastRootRun.set(threadId, runId);
     const seen = new Set<string>();
     try {
+      const durable = durabilityConfig();
       const stream = await graph.stream(input as never, {
-        ...configFor(threadId, runOptions.userId, costScope),
+        ...configFor(threadId, runOptions.userId, { ...costScope, ...durable.configurable }),
+        // Each step saved before the next starts (KEEL_DURABILITY), so a crash never re-plans an action that ran.
+        durability: durable.durability,
         // "messages" only when someone listens for tokens: it costs a callback per streamed chunk.
         streamMode: runOptions.onToken ? ["updates", "messages"] : ["updates"],
         subgraphs: true,
