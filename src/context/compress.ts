@@ -24,22 +24,22 @@ import { isComplete, toSteps, type Step } from "./steps.js";
 import { CONTEXT_KIND_KEY, extractiveSummarizer, isSummaryMessage, resultDigest, type Summarizer } from "./summarizer.js";
 
 export interface CompressOptions {
-  /** The system prompt or message sent with the call (counted). */
+  /** The system prompt or message sent with the call (counted). @example request.systemMessage */
   system?: BaseMessage | string;
-  /** Schemas of the tools bound to the call (counted as their JSON). See `boundToolSchemas`. */
+  /** Schemas of the tools bound to the call (counted as their JSON). @example boundToolSchemas(request.tools, request.responseFormat) */
   toolSchemas?: unknown[];
-  /** Default: the deterministic extractive summarizer. */
+  /** Default: the deterministic extractive summarizer. @example modelSummarizer(chatModel("fast")) */
   summarizer?: Summarizer;
   /**
    * When over the budget, compress down to this many tokens (at most the budget), leaving room for the next
    * steps so that compaction does not run again at every call. @example 5000
    */
   target?: number;
-  /** Share of the target a summary may take. @default 0.3 */
+  /** Share of the target a summary may take. @default 0.3 @example 0.5 */
   summaryShare?: number;
-  /** Tokens the caller will add to the call itself (e.g. memory notes); counted against the budget. @default 0 */
+  /** Tokens the caller will add to the call itself (e.g. memory notes); counted against the budget. @default 0 @example 400 */
   reserveTokens?: number;
-  /** Compress even when the conversation already fits (down to `target`). @default false */
+  /** Compress even when the conversation already fits (down to `target`). @default false @example true */
   force?: boolean;
 }
 

@@ -40,16 +40,17 @@ export const MEMORY_SHARE = 0.1;
 export interface ContextBudgetOptions {
   /** The agent, for error messages. @example "finance" */
   agent: string;
-  /** The agent's system prompt, for the estimate before the first call has been measured. */
+  /** The agent's system prompt, for the estimate before the first call has been measured. @example "You are the finance agent. ..." */
   systemPrompt?: string;
-  /** The agent's tools, for the same estimate (an upper bound: tool selection binds fewer). */
+  /** The agent's tools, for the same estimate (an upper bound: tool selection binds fewer). @example financeTools */
   tools?: readonly unknown[];
+  /** Default: from the environment (`contextSettings()`). @example { budgetTokens: 16000, summarizer: "extractive" } */
   settings?: ContextSettings;
-  /** Default: per `KEEL_CONTEXT_SUMMARIZER`, the fast tier's model (extractive for the offline model). */
+  /** @example extractiveSummarizer. Default: per `KEEL_CONTEXT_SUMMARIZER`, the fast tier's model (extractive for the offline model). */
   summarizer?: Summarizer;
-  /** The memory store when the graph has none. Default: a process-wide `InMemoryStore`. */
+  /** The memory store when the graph has none. Default: the process-wide one (`useMemoryStore`). @example new InMemoryStore() */
   store?: BaseStore;
-  /** Put remembered facts next to the goal. @default true */
+  /** Put remembered facts next to the goal. @default true @example false */
   memory?: boolean;
 }
 
