@@ -33,7 +33,7 @@ import { injectionDetector } from "../../src/guardrails/untrusted-content.js";
 import { recordGuardrailEvent } from "../../src/guardrails/events.js";
 import { TASK_AGENT_GRAPHS, type TaskAgents } from "../agents/index.js";
 import { weeklyBrief } from "../workflows/weekly-brief.js";
-import type { TaskResult } from "../agents/task-result.js";
+import { TaskResultSchema, type TaskResult } from "../agents/task-result.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { routeRequest, type RoutedDecision } from "../../src/routing/route-request.js";
 import { fastRouterSettings } from "../../src/routing/embedding-router.js";
@@ -186,9 +186,23 @@ function readOnlyToolsOf(agents: TaskAgents): Set<string> {
 function toReport(route: TaskAgentName, messages: BaseMessage[], result: TaskResult | undefined): AgentReport {
   const tools = messages.filter((m) => m.getType() === "tool" && m.name !== "task_result").map((m) => m.name ?? "tool");
   if (result) return { route, ...result, tools };
+  // An agent resumed after a crash can return without the parsed result although its task_result call is in
+  // the history: take the last valid one rather than send a finished task to review.
+  const recorded = lastTaskResultCall(messages);
+  if (recorded) return { route, ...recorded, tools };
   // The model ended without the structured result: keep its last words and flag for review.
   const last = [...messages].reverse().find((m) => m.getType() === "ai");
   return { route, outcome: "failed", answer: last ? textOf(last) : "The agent returned no answer.", evidence: [], confidence: 0, needs_human_review: true, tools };
+}
+
+function lastTaskResultCall(messages: BaseMessage[]): TaskResult | undefined {
+  for (const message of [...messages].reverse()) {
+    const call = (message as AIMessage).tool_calls?.find((c) => c.name === "task_result");
+    if (!call) continue;
+    const parsed = TaskResultSchema.safeParse(call.args);
+    if (parsed.success) return parsed.data;
+  }
+  return undefined;
 }
 
 function latestHumanText(messages: BaseMessage[]): string {
