@@ -48,6 +48,13 @@ describe("semantic cache", () => {
     expect(cache.stats.signatureRejects).toBeGreaterThanOrEqual(1);
   });
 
+  it("a request with the same signature but little in common is not served (the bench's one false hit)", async () => {
+    const cache = new SemanticCache({ settings, versions: () => ({}) });
+    await cache.remember({ tenant: "acme", request: "How long does ground shipping usually take with UPS?", answer: "5 days.", routes: ["shipping"], evidence: [] });
+    expect(await cache.lookup("acme", "How is UPS performing on time?")).toBeUndefined();
+    expect(await cache.lookup("acme", "How long does UPS ground shipping usually take?")).toBeDefined();
+  });
+
   it("an audited write to a record the answer read invalidates it", async () => {
     const cache = new SemanticCache({ settings });
     const db = companyDb();

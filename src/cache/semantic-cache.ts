@@ -1,7 +1,8 @@
 /**
  * The semantic cache of final answers to read-only requests: a new request gets a stored answer when it means
  * the same (USE-Lite cosine over the request texts, through a LangGraph `BaseStore` with an index) AND names the
- * same numbers, entities, record kinds and action (`semantic-signature.ts`), for the same tenant, and no record
+ * same numbers, entities, record kinds and action (`semantic-signature.ts`) with enough words in common (a
+ * floor on shared content words), for the same tenant, and no record
  * the answer read has been written since (record versions, bumped by every audited write in
  * tools/shared/db-helpers.ts).
  *
@@ -20,11 +21,21 @@ import { requestSignature, signatureDifference, signatureKey, type RequestSignat
 import { recordVersions } from "../../tools/shared/db-helpers.js";
 import { companyDb } from "../db/index.js";
 import { ConfigurationError } from "../errors.js";
+import { contentWords } from "../models/offline/relevance.js";
 
 export interface SemanticCacheSettings {
   enabled: boolean;
   minSimilarity: number;
+  /** Share of content words two requests must have in common (Jaccard), besides the signature. */
+  minWordOverlap?: number;
 }
+
+/**
+ * A floor on shared words: "How is UPS performing on time?" and "How long does ground shipping take with UPS?"
+ * have one signature (UPS) and cosine 0.71, but share one word in eight. The lowest overlap among the dev
+ * paraphrases is 0.25 ("How are our carriers performing on time?" / "How punctual are our carriers?").
+ */
+export const DEFAULT_MIN_WORD_OVERLAP = 0.2;
 
 export const DEFAULT_MIN_SIMILARITY = 0.55;
 
@@ -55,7 +66,7 @@ interface CachedAnswer {
 export interface SemanticCacheStats {
   lookups: number;
   hits: number;
-  /** A stored request was similar enough but named other numbers, entities, kinds or actions. */
+  /** A stored request was similar enough but named other numbers, entities, kinds or actions, or shared too few words. */
   signatureRejects: number;
   /** A matching entry whose records had been written since; it is deleted. */
   stale: number;
@@ -113,7 +124,7 @@ export class SemanticCache {
     for (const item of candidates) {
       const value = item.value as unknown as CachedAnswer;
       if ((item.score ?? 0) < this.settings.minSimilarity) break;
-      if (value.signature !== key) {
+      if (value.signature !== key || wordOverlap(request, value.request) < (this.settings.minWordOverlap ?? DEFAULT_MIN_WORD_OVERLAP)) {
         this.stats.signatureRejects++;
         continue;
       }
@@ -155,6 +166,15 @@ export class SemanticCache {
   static mismatch(request: string, candidate: string): string[] {
     return signatureDifference(requestSignature(request), requestSignature(candidate));
   }
+}
+
+/** Jaccard overlap of the two requests' content words (light stems; ids and names included). */
+export function wordOverlap(a: string, b: string): number {
+  const left = new Set(contentWords(a));
+  const right = new Set(contentWords(b));
+  const shared = [...left].filter((w) => right.has(w)).length;
+  const union = new Set([...left, ...right]).size;
+  return union === 0 ? 1 : shared / union;
 }
 
 /** A request asking for an action is never answered from the cache. */
