@@ -3,7 +3,7 @@
  * API keys and JWTs map callers to tenants; threads, runs, assistants and store items of one tenant are
  * invisible and untouchable to another; the graph applies the caller's tenant (its capability grants) from the
  * authenticated user; bad credentials get a bare 401; oversized bodies 413; a tenant over its request rate 429
- * with Retry-After; secrets appear neither in the server's log nor in stored runs; and a malformed tenant
+ * with Retry-After (buckets in a real Redis); secrets appear neither in the server's log nor in stored runs; and a malformed tenant
  * configuration stops start-up naming the entry.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
@@ -13,8 +13,11 @@ import Database from "better-sqlite3";
 import { Client } from "@langchain/langgraph-sdk";
 import { READY_TIMEOUT_MS, startDevServer, type DevServer } from "./support/dev-server.js";
 import { ALL_SCOPES, READ_SCOPES, makeTenants, type TenantFixture } from "./support/tenants-fixture.js";
+import { startRedis, type RedisServer } from "./support/redis-server.js";
+import { Redis } from "ioredis";
 
 let server: DevServer;
+let redis: RedisServer;
 let tenants: TenantFixture;
 let db: Database.Database;
 const clients: Record<string, Client> = {};
@@ -46,11 +49,14 @@ beforeAll(async () => {
     globex: { scopes: READ_SCOPES, users: { bob: ["member"], boss: ["admin"] } },
     initech: { scopes: ALL_SCOPES, rateLimits: { requestsPerMinute: 5 }, users: { milton: ["member"] } },
   });
-  server = await startDevServer({ env: { ...tenants.env, KEEL_DATA_DIR: dataDir, REDIS_URL: undefined, KEEL_MAX_BODY_BYTES: "65536" } });
+  // Rate limits in a real Redis, as a deployment with REDIS_URL has them.
+  redis = await startRedis();
+  server = await startDevServer({ env: { ...tenants.env, KEEL_DATA_DIR: dataDir, REDIS_URL: redis.url, KEEL_MAX_BODY_BYTES: "65536" } });
 }, READY_TIMEOUT_MS + 30_000);
 
 afterAll(async () => {
   await server?.stop();
+  await redis?.stop();
   db?.close();
 }, 30_000);
 
@@ -229,6 +235,13 @@ describe("limits", () => {
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(retryAfter)).toBeLessThanOrEqual(12); // 5 a minute: one every 12 s
     expect(await statusOf(clientFor("acme", "alice").threads.search())).toBe(200);
+    // The bucket is in Redis (REDIS_URL), where every server process would share it.
+    const raw = new Redis(redis.url);
+    try {
+      expect(Number(await raw.hget("keel:rl:req:initech", "tokens"))).toBeLessThan(1);
+    } finally {
+      raw.disconnect();
+    }
   });
 });
 
