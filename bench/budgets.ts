@@ -112,7 +112,10 @@ export async function run(argv: string[]): Promise<BenchReport> {
             turn = await app.resume(turn.threadId, approval.kind === "budget" ? { decision: "approve" } : { decision: "reject", reason: "bench" }, { tenantId });
           }
           if (turn.status === "answered") counts.answered += 1;
-          else if (turn.status === "stopped") counts.stopped += 1;
+          else if (turn.status === "stopped") {
+            counts.stopped += 1;
+            threadId = undefined; // the thread is spent (and may still hold an approval the stop cut short)
+          }
           else if (turn.status === "clarifying") counts.clarifying += 1;
         } catch (error) {
           counts.errors += 1; // e.g. a request the app refuses; the thread starts again

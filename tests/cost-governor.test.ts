@@ -239,3 +239,15 @@ describe("overrun audit of the spend records", () => {
     expect(auditOverruns(threadBudget)).toEqual([{ scope: "thread", id: `aud-${thread}`, budgetUsd: 3, spentUsd: 4, estimateUsd: 0.4 }]);
   });
 });
+
+describe("budgetStopOf", () => {
+  it.each([
+    ["as it is", (e: Error) => e],
+    ["wrapped in causes", (e: Error) => new Error("outer", { cause: new Error("middle", { cause: e }) })],
+    ["gathered with other errors", (e: Error) => new AggregateError([new Error("other"), new Error("wrapped", { cause: e })], "Multiple errors")],
+  ])("finds the stop %s", (_how, wrap) => {
+    const stop = new BudgetExceededError({ scope: "thread", id: "t", budgetUsd: 1, spentUsd: 1, estimateUsd: 0.1 }, "big");
+    expect(budgetStopOf(wrap(stop))).toBe(stop);
+    expect(budgetStopOf(wrap(new Error("not a budget")))).toBeUndefined();
+  });
+});

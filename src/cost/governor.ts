@@ -87,10 +87,20 @@ export class BudgetExceededError extends KeelError {
   }
 }
 
-/** The budget stop behind an error, also when langchain's agent wrapped it (a `MiddlewareError` per middleware layer, each with a `cause`). */
+/**
+ * The budget stop behind an error: also when langchain's agent wrapped it (a `MiddlewareError` per middleware
+ * layer, each with a `cause`) or LangGraph gathered it with others (an `AggregateError` when parallel agents fail
+ * in the same step).
+ */
 export function budgetStopOf(error: unknown): BudgetExceededError | undefined {
-  for (let e = error, depth = 0; e && depth < 20; e = (e as { cause?: unknown }).cause, depth++) {
+  const queue: unknown[] = [error];
+  for (let seen = 0; queue.length > 0 && seen < 50; seen++) {
+    const e = queue.shift();
+    if (!e || typeof e !== "object") continue;
     if (e instanceof BudgetExceededError) return e;
+    const { cause, errors } = e as { cause?: unknown; errors?: unknown };
+    if (cause !== undefined && cause !== e) queue.push(cause);
+    if (Array.isArray(errors)) queue.push(...errors);
   }
   return undefined;
 }
