@@ -34,7 +34,15 @@ function traces(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keel-traces-"));
   const w = new TraceLogWriter(dir);
   turn(w, "t-edit", "Cancel order ORD-10500", {
-    feedback: { kind: "action", tool: "cancel_order", decision: "edit", diff: [{ path: "order_id", op: "changed", before: "ORD-10500", after: "ORD-10036" }] },
+    feedback: {
+      kind: "action",
+      tool: "cancel_order",
+      decision: "edit",
+      diff: [
+        { path: "order_id", op: "changed", before: "ORD-10500", after: "ORD-10036" },
+        { path: "reason", op: "changed", before: "Cancel order ORD-10500", after: "wrong order" },
+      ],
+    },
     resume: { decisions: [{ type: "edit", editedAction: { name: "cancel_order", args: { order_id: "ORD-10036", reason: "wrong order" } } }] },
   });
   turn(w, "t-reject", "Give customer CUS-1042 a $80 service credit", {
@@ -68,7 +76,7 @@ describe("promote: traced runs to dataset examples", () => {
     const result = await promote([new LocalTraceSource(traces())], out);
     const byRequest = Object.fromEntries(result.added.map((r) => [r.request, r]));
     expect(Object.keys(byRequest).sort()).toEqual(["Can a customer get a refund after 30 days?", "Cancel order ORD-10500", "Give customer CUS-1042 a $80 service credit", "Where is order ORD-10233?"]);
-    expect(byRequest["Cancel order ORD-10500"]).toMatchObject({ reason: "overridden", expected_call: { tool: "cancel_order", args: { order_id: "ORD-10036", reason: "wrong order" } }, source: { origin: "local", thread_id: "t-edit" } });
+    expect(byRequest["Cancel order ORD-10500"]).toMatchObject({ reason: "overridden", expected_call: { tool: "cancel_order", args: { order_id: "ORD-10036" } }, source: { origin: "local", thread_id: "t-edit" } });
     expect(byRequest["Give customer CUS-1042 a $80 service credit"]).toMatchObject({ reason: "overridden", rejected_call: { tool: "issue_credit", args: { amount_usd: 80, customer_id: "CUS-1042" } } });
     expect(byRequest["Can a customer get a refund after 30 days?"]).toMatchObject({ reason: "escalated" });
     expect(byRequest["Where is order ORD-10233?"]).toMatchObject({ reason: "failed", note: expect.stringContaining("database is locked") });

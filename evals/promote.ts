@@ -13,7 +13,8 @@
  *   npm run eval -- promote [--dry-run] [--out FILE] [--source local|langsmith|all] [--trace-dir DIR]
  *
  * What an example checks (promoted.eval.ts): every one, that the run completes without an error (`no_error`);
- * an edited approval, that the run proposes the human's corrected call (`human_match`); a rejected approval,
+ * an edited approval, that the run proposes the human's corrected call (`human_match`; the arguments the human
+ * changed, free text such as a reason left out); a rejected approval,
  * that it does not propose the rejected call again (`human_match`). An edited review keeps the reviewer's
  * answer as `reference_answer` for people to read (it is not scored: that needs a judge).
  */
@@ -92,7 +93,10 @@ export function candidatesFromThread(threadId: string, runs: TraceRun[]): Candid
       const candidate: Candidate = { request, reason: "overridden", source, note: `${event.kind} ${event.tool}: ${event.decision}${event.reason ? ` (${event.reason})` : ""}` };
       if (event.kind === "action" && event.decision === "edit") {
         const args = editedArgs(next, event.tool);
-        if (args) candidate.expected_call = { tool: event.tool, args };
+        // What the human corrected (per the diff), without free text: a reworded reason is no regression target.
+        const changed = new Set((event.diff ?? []).filter((d) => d.op !== "removed").map((d) => d.path.split(".")[0]!));
+        const kept = Object.fromEntries(Object.entries(args ?? {}).filter(([k, v]) => (changed.size === 0 || changed.has(k)) && !(typeof v === "string" && /\s/.test(v))));
+        if (args && Object.keys(kept).length > 0) candidate.expected_call = { tool: event.tool, args: kept };
       }
       if (event.kind === "action" && event.decision === "reject") {
         const before = Object.fromEntries((event.diff ?? []).filter((d) => d.op === "removed").map((d) => [d.path, d.before]));
