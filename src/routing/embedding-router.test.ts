@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { EmbeddingRouter, decideFastRoute, fastRouterSettings, requestParts, namesSomething, DEFAULT_FAST_ROUTER } from "./embedding-router.js";
+import { EmbeddingRouter, CLARIFY_ROUTE, decideFastRoute, fastRouterSettings, requestParts, namesSomething, DEFAULT_FAST_ROUTER } from "./embedding-router.js";
 import { routeRequest } from "./route-request.js";
 import { appRouteExamples } from "./route-examples.js";
 import { ScriptedChatModel } from "../models/scripted-model.js";
@@ -31,6 +31,12 @@ describe("embedding router", () => {
     const result = await router.route("Refund payment PAY-31043 and track shipment SHP-40233");
     expect(result.parts.map((p) => p.ranking[0]!.route)).toEqual(["finance", "shipping"]);
     expect([...result.routes].sort()).toEqual(["finance", "shipping"]);
+  });
+
+  it("a request nearest the vague examples gets a clarifying question without the model, unless it names a record", () => {
+    const ranking = [{ route: CLARIFY_ROUTE, score: 0.3 }, { route: "finance", score: 0.2 }];
+    expect(decideFastRoute({ request: "any news?", ranking, parts: [] }, DEFAULT_FAST_ROUTER)).toMatchObject({ routes: [], confident: true });
+    expect(decideFastRoute({ request: "any news on INV-20001?", ranking, parts: [] }, DEFAULT_FAST_ROUTER)).toMatchObject({ routes: [], confident: false });
   });
 
   it("the decision rule: unsure below the score or margin, clarify on a vague request, never on one naming a record", () => {
@@ -65,7 +71,7 @@ describe("embedding router", () => {
 
   it("the app's examples cover every route and never file one text under two routes", () => {
     const examples = appRouteExamples();
-    expect(new Set(examples.map((e) => e.route))).toEqual(new Set(["support", "incidents", "finance", "shipping", "weekly_brief"]));
+    expect(new Set(examples.map((e) => e.route))).toEqual(new Set(["support", "incidents", "finance", "shipping", "weekly_brief", CLARIFY_ROUTE]));
     const texts = examples.map((e) => e.text.toLowerCase());
     expect(new Set(texts).size).toBe(texts.length);
   });

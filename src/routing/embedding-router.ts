@@ -15,6 +15,7 @@ import type { Embeddings } from "@langchain/core/embeddings";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { fuse, type FusionOptions } from "../retrieval/fusion.js";
 import { retrievalEmbeddings } from "../retrieval/embeddings.js";
+import type { CachedEmbeddings } from "../retrieval/embedding-cache.js";
 import { cosineSimilarity } from "../embeddings/use-lite.js";
 import { splitClauses } from "../models/offline/planner.js";
 import { contentWords } from "../models/offline/relevance.js";
@@ -150,9 +151,13 @@ export class EmbeddingRouter {
 
   /** The whole request's ranking and, for a multi-part request, each part's (the costly half of `route`). */
   async score(request: string): Promise<ScoredRequest> {
+    const texts = requestParts(request);
+    // One batched embedding call for the request and its parts (about 2-3x cheaper per text than one by one).
+    const cached = this.embeddings as Partial<CachedEmbeddings>;
+    if (texts.length > 0 && typeof cached.primeQueries === "function") await cached.primeQueries([request, ...texts]);
     const ranking = await this.rank(request);
     const parts = [];
-    for (const text of requestParts(request)) parts.push({ text, ranking: await this.rank(text) });
+    for (const text of texts) parts.push({ text, ranking: await this.rank(text) });
     return { request, ranking, parts };
   }
 
