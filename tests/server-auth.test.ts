@@ -203,6 +203,14 @@ describe("tenant isolation", () => {
     expect(globexSees.map((a) => a.assistant_id)).not.toContain(made.assistant_id);
   });
 
+  it("refuses the dev server's /internal/truncate to every caller, so no tenant can wipe the others", async () => {
+    for (const user of ["alice", "root"]) {
+      const res = await fetch(`${server.apiUrl}/internal/truncate`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": tenants.key("acme", user) }, body: JSON.stringify({ threads: true, runs: true, store: true, checkpointer: true }) });
+      expect(res.status).toBe(404);
+    }
+    expect((await clientFor("acme", "alice").threads.get(acmeThread)).thread_id).toBe(acmeThread);
+  });
+
   it("lets a reader read but not write", async () => {
     const reader = clientFor("acme", "rita");
     expect((await reader.threads.get(acmeThread)).thread_id).toBe(acmeThread);

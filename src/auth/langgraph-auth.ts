@@ -76,6 +76,9 @@ export const auth = new Auth()
   .authenticate(async (request: Request) => {
     const { pathname } = new URL(request.url);
     if (request.method === "GET" && PUBLIC_PATHS.has(pathname)) return ANONYMOUS;
+    // The dev server's `/internal/truncate` wipes every tenant's data and sits before the app's middleware: no one
+    // may call it through the API.
+    if (pathname.startsWith("/internal/")) throw new HTTPException(404, { message: "Not Found" });
     const outcome = await verifier.verify(request.headers);
     if (!outcome.ok) {
       recordAuthRefusal(outcome.reason);
