@@ -55,8 +55,8 @@ function readRequests(dir: string, names: string[], limit: number): { dataset: s
   });
 }
 
-export async function run(argv: string[]): Promise<BenchReport> {
-  const { values } = parseArgs({
+function parseBenchArgs(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       datasets: { type: "string" },
@@ -71,6 +71,16 @@ export async function run(argv: string[]): Promise<BenchReport> {
     },
     strict: true,
   });
+}
+
+export async function run(argv: string[]): Promise<BenchReport> {
+  let parsed: ReturnType<typeof parseBenchArgs>;
+  try {
+    parsed = parseBenchArgs(argv);
+  } catch (error) {
+    throw new BenchInputError(`${(error as Error).message}. ${usage}`);
+  }
+  const { values } = parsed;
   const datasets = (values.datasets ?? "routing,end-state,trajectories,grounding,safety").split(",").map((s) => s.trim()).filter(Boolean);
   const limit = Math.floor(positive("limit", values.limit, 20));
   const budgets = { request: positive("request", values.request, 0.01), thread: positive("thread", values.thread, 0.03), tenant: positive("tenant", values.tenant, 0.5) };
