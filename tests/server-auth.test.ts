@@ -211,6 +211,16 @@ describe("tenant isolation", () => {
     expect((await clientFor("acme", "alice").threads.get(acmeThread)).thread_id).toBe(acmeThread);
   });
 
+  it.each([
+    ["POST", "commands", { id: 1, method: "run.input", params: {} }],
+    ["POST", "stream/events", { channels: ["values"] }],
+  ])("closes the experimental event protocol (%s /threads/{id}/%s) to other tenants and owners alike", async (method, route, body) => {
+    for (const [tenant, user] of [["globex", "bob"], ["acme", "alice"]] as const) {
+      const res = await fetch(`${server.apiUrl}/threads/${acmeThread}/${route}`, { method, headers: { "content-type": "application/json", "x-api-key": tenants.key(tenant, user) }, body: JSON.stringify(body) });
+      expect(res.status).toBe(404);
+    }
+  });
+
   it("lets a reader read but not write", async () => {
     const reader = clientFor("acme", "rita");
     expect((await reader.threads.get(acmeThread)).thread_id).toBe(acmeThread);

@@ -79,6 +79,18 @@ describe("serving middleware", () => {
   });
 
   it.each([
+    ["POST", "/threads/0b1c/commands", 404],
+    ["POST", "/threads/0b1c/stream/events", 404],
+    ["GET", "/threads/0b1c/stream/events", 404],
+    ["GET", "/threads/0b1c", 200],
+  ])("%s %s: %d", async (method, path, status) => {
+    const { outer } = server();
+    outer.post("/threads/:id/commands", (c) => c.json({ reached: true }));
+    outer.on(["GET", "POST"], "/threads/:id/stream/events", (c) => c.json({ reached: true }));
+    expect((await outer.request(path, { method, headers: { "x-test-tenant": "globex" }, ...(method === "POST" ? { body: "{}" } : {}) })).status).toBe(status);
+  });
+
+  it.each([
     ["POST", "/runs", true],
     ["POST", "/runs/wait", true],
     ["POST", "/runs/stream", true],

@@ -4,7 +4,8 @@
  * - bodies over `KEEL_MAX_BODY_BYTES` are refused with 413 before anything reads them;
  * - each tenant's requests per minute, and new runs while the tenant's model-token bucket is in debt, are refused
  *   with 429 and `Retry-After` (seconds);
- * - `/metrics` needs the `metrics` or `admin` role.
+ * - `/metrics` needs the `metrics` or `admin` role;
+ * - the experimental per-thread event protocol routes answer 404 (see `protocolGuardMiddleware`).
  *
  * @example KEEL_MAX_BODY_BYTES=1048576
  */
@@ -92,8 +93,23 @@ export function metricsGuardMiddleware(): MiddlewareHandler {
   };
 }
 
+/**
+ * The experimental event protocol of @langchain/langgraph-api 1.5.1 (`/threads/{id}/commands`,
+ * `/threads/{id}/stream/events`, HTTP and WebSocket) keeps one session per thread id with the auth of whoever
+ * opened it first, so a later caller's tenant is not checked when it attaches. Keel's clients use the runs API
+ * (`/threads/{id}/runs/stream`, filtered per tenant); these routes answer 404.
+ */
+export function protocolGuardMiddleware(): MiddlewareHandler {
+  const PROTOCOL = /^\/threads\/[^/]+\/(commands|stream\/events)\/?$/;
+  return async (c, next) => {
+    if (PROTOCOL.test(c.req.path)) return c.json({ error: "not_found" }, 404);
+    return next();
+  };
+}
+
 /** Installs the serving middleware on the custom HTTP app; call before its routes. */
 export function installServingMiddleware(app: Hono, options: ServingOptions = {}): Hono {
+  app.use("*", protocolGuardMiddleware());
   app.use("*", bodyLimitMiddleware(options.maxBodyBytes ?? maxBodyBytes()));
   app.use("*", tenantRateLimitMiddleware(options));
   app.use("*", metricsGuardMiddleware());
