@@ -2,13 +2,14 @@
  * Tool selection inside the task agents: only the retrieved tools are bound to each model call, scope and
  * grants apply before ranking, `search_tools` is never a dead end, and "all" binds everything for comparison.
  */
-import { describe, it, expect } from "vitest";
+import { beforeAll, describe, it, expect } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { createTaskAgent } from "../graphs/agents/task-agent.js";
 import { financeSpec } from "../graphs/agents/finance.js";
 import { ScriptedChatModel, type ScriptStep } from "../src/models/scripted-model.js";
 import { OfflineChatModel } from "../src/models/offline/offline-chat-model.js";
 import { toolSelectionSettings } from "../src/tool-selection/middleware.js";
+import { appToolIndex } from "../graphs/agents/tool-index.js";
 
 const FINISH: ScriptStep = {
   toolCalls: [{ name: "task_result", args: { outcome: "completed", answer: "done", evidence: [], confidence: 0.9, needs_human_review: false } }],
@@ -25,6 +26,10 @@ class RecordingOfflineModel extends OfflineChatModel {
 }
 
 describe("tool selection middleware", () => {
+  // The first build embeds every tool text and example request into this file's empty cache (a few seconds on
+  // an idle machine, much longer on a busy one); the tests then share the index.
+  beforeAll(() => appToolIndex().then(() => undefined), 240_000);
+
   it("binds only the top k tools plus search_tools, and the right one is among them", async () => {
     const model = new RecordingOfflineModel({});
     const agent = createTaskAgent(financeSpec, { model });
