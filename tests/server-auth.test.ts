@@ -264,15 +264,20 @@ describe("limits", () => {
 });
 
 describe("secrets", () => {
-  it("appear neither in the server's log nor in stored threads and runs", async () => {
+  it("appear neither in the server's log, nor in stored threads and runs, nor in the trace log", async () => {
     const acme = clientFor("acme", "alice");
     const [thread] = await acme.threads.search({ metadata: { topic: "plan" } });
     const stored = JSON.stringify([await acme.threads.get(thread!.thread_id), await acme.threads.getState(thread!.thread_id), await acme.runs.list(thread!.thread_id)]);
     // The run config does carry who it is for.
     expect(stored).toContain("acme:alice");
+    // The local trace log of the runs (KEEL_DATA_DIR/traces) is checked too.
+    const traceDir = path.join(process.env.KEEL_DATA_DIR!, "traces");
+    const traces = fs.existsSync(traceDir) ? fs.readdirSync(traceDir, { recursive: true }).map(String).filter((f) => f.endsWith(".jsonl")).map((f) => fs.readFileSync(path.join(traceDir, f), "utf8")).join("\n") : "";
+    expect(traces).toContain("acme");
     for (const secret of tenants.secrets()) {
       expect(server.log()).not.toContain(secret);
       expect(stored).not.toContain(secret);
+      expect(traces).not.toContain(secret);
     }
   });
 });
