@@ -57,25 +57,26 @@ describe("metrics after a run", () => {
   });
 
   it("tracks approvals pending, decisions, the override rate and records feedback with the argument diff", async () => {
-    const asked = await sample("keel_approvals_requested_total", { kind: "action", tool: "issue_credit" });
-    const turn = await app.run("Give customer CUS-1042 a $80 service credit");
+    const asked = await sample("keel_approvals_requested_total", { kind: "action", tool: "cancel_order" });
+    const turn = await app.run("Cancel order ORD-10039, the customer changed their mind");
     expect(turn.status).toBe("needs_approval");
-    expect(turn.approvals[0]).toMatchObject({ kind: "action", tool: "issue_credit" });
+    expect(turn.approvals[0]).toMatchObject({ kind: "action", tool: "cancel_order", args: { order_id: "ORD-10039" } });
     expect(await sample("keel_approvals_pending")).toBe(1);
-    expect(await sample("keel_approvals_requested_total", { kind: "action", tool: "issue_credit" })).toBe(asked + 1);
+    expect(await sample("keel_approvals_requested_total", { kind: "action", tool: "cancel_order" })).toBe(asked + 1);
 
     const proposed = turn.approvals[0]!.args;
     const edits = await sample("keel_approval_decisions_total", { kind: "action", decision: "edit" });
-    const after = await app.resume(turn.threadId, { decision: "edit", args: { ...proposed, amount_usd: 40 } });
+    const reason = "customer ordered the wrong size";
+    const after = await app.resume(turn.threadId, { decision: "edit", args: { ...proposed, reason } });
     expect(after.status).not.toBe("needs_approval");
     expect(await sample("keel_approvals_pending")).toBe(0);
     expect(await sample("keel_approval_decisions_total", { kind: "action", decision: "edit" })).toBe(edits + 1);
     expect(await sample("keel_human_override_rate")).toBeGreaterThan(0);
 
     const [feedback] = approvalFeedback(turn.threadId);
-    expect(feedback).toMatchObject({ kind: "action", tool: "issue_credit", decision: "edit", sentToLangSmith: false });
-    expect(feedback!.diff).toEqual([{ path: "amount_usd", op: "changed", before: proposed.amount_usd, after: 40 }]);
-    expect(feedback!.approvedArgs).toMatchObject({ amount_usd: 40 });
+    expect(feedback).toMatchObject({ kind: "action", tool: "cancel_order", decision: "edit", sentToLangSmith: false });
+    expect(feedback!.diff).toEqual(["reason" in proposed ? { path: "reason", op: "changed", before: proposed.reason, after: reason } : { path: "reason", op: "added", after: reason }]);
+    expect(feedback!.approvedArgs).toEqual({ ...proposed, reason });
     // The root run of the turn that asked is the run the feedback belongs to, and the log has the event.
     const runs = readTraceRuns(turn.threadId);
     expect(runs.find((r) => r.runId === feedback!.runId)?.name).toBe("meta");
@@ -85,7 +86,7 @@ describe("metrics after a run", () => {
 
 describe("npm start -- --metrics-port", () => {
   it("serves /metrics while the CLI waits on an approval, with the turn's counters", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "--metrics-port", "0", "cancel order ORD-10501"], { env: process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "--metrics-port", "0", "cancel order ORD-10055"], { env: process.env, stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     let stdout = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

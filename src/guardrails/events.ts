@@ -23,7 +23,7 @@ export function recordGuardrailEvent(event: GuardrailEvent): void {
   // screened, never blocked) or an approval asked is not a block.
   const blocked = event.kind === "capability_refused" || (event.kind === "injection_detected" && !event.reason.startsWith("flag"));
   recordGuardrailMetric(event.kind, event.agent, blocked);
-  void emitTraceEvent("keel.guardrail", { kind: event.kind, agent: event.agent, tool: event.tool, reason: event.reason, blocked, ...(event.tenant ? { tenant: event.tenant } : {}) });
+  emitTraceEvent("keel.guardrail", { kind: event.kind, agent: event.agent, tool: event.tool, reason: event.reason, blocked, ...(event.tenant ? { tenant: event.tenant } : {}) });
 }
 
 /** Guardrail events recorded so far (newest first), for tests and reviews. */

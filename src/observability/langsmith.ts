@@ -46,15 +46,30 @@ export function resetLangSmithState(): void {
   warned = false;
 }
 
+/** Errors that mean nothing answers there (as opposed to one dropped connection, which the client retries once). */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function failureCause(error: unknown): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  return e.cause?.code ?? (e.name === "TimeoutError" ? "timeout" : (e.cause?.message ?? e.message ?? String(error)));
+}
+
 export function keelLangSmithClient(settings: TracingSettings): Client {
+  let consecutiveFailures = 0;
   const guardedFetch: typeof fetch = async (input, init) => {
     if (unreachable) throw new Error("LangSmith is unreachable; the run is in the local trace log.");
     try {
       const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(settings.timeoutMs) });
+      consecutiveFailures = 0;
       if (response.status >= 500) metrics.traceUploadFailures.inc();
       return response;
     } catch (error) {
-      markLangSmithUnreachable(settings.endpoint, (error as Error).message, settings.traceDir);
+      consecutiveFailures += 1;
+      const cause = failureCause(error);
+      // A dropped kept-alive connection (ECONNRESET, "other side closed") or a slow upload is retried by the
+      // client (twice); nothing listening, no such host, or a third failure in a row means unreachable.
+      if (UNREACHABLE_CODES.has(cause) || consecutiveFailures >= 3) markLangSmithUnreachable(settings.endpoint, cause, settings.traceDir);
+      else metrics.traceUploadFailures.inc();
       throw error;
     }
   };
@@ -62,7 +77,7 @@ export function keelLangSmithClient(settings: TracingSettings): Client {
     apiUrl: settings.endpoint,
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
     timeout_ms: settings.timeoutMs,
-    callerOptions: { maxRetries: 0 },
+    callerOptions: { maxRetries: 2 },
     fetchImplementation: guardedFetch,
     hideInputs: (inputs) => maskValue(inputs),
     hideOutputs: (outputs) => maskValue(outputs),
@@ -77,8 +92,7 @@ export async function probeLangSmith(settings: TracingSettings): Promise<{ ok: t
     // Any HTTP answer means the server is there (auth problems show up as LangSmith's own errors).
     return response.status < 500 ? { ok: true } : { ok: false, cause: `HTTP ${response.status}` };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    return { ok: false, cause };
+    return { ok: false, cause: failureCause(error) };
   }
 }
 

@@ -77,7 +77,7 @@ export function toolSelectionMiddleware(options: ToolSelectionOptions) {
         ...(selection.fallback ? { fallback: selection.fallback } : {}),
       };
       // Into the trace before the call (tracing metadata of the model run, retrieval metrics).
-      await emitTraceEvent("keel.tool_selection", { ...keelToolSelection, ...(selection.noTool ? { noTool: true } : {}) });
+      emitTraceEvent("keel.tool_selection", { ...keelToolSelection, ...(selection.noTool ? { noTool: true } : {}) });
       const response = await handler({ ...request, tools });
       // Visible in streams and the agent's state: what was bound, with scores.
       response.response_metadata = { ...response.response_metadata, keel_tool_selection: keelToolSelection };
