@@ -5,8 +5,8 @@ import { MemoryRateLimiter } from "../rate-limit/token-bucket.js";
 import type { TenantSettings } from "../tenancy/tenant-config.js";
 
 const SETTINGS: Record<string, TenantSettings> = {
-  acme: { id: "acme", rateLimits: { requestsPerMinute: 3, tokensPerMinute: 600 }, modelTiers: {} },
-  globex: { id: "globex", rateLimits: { requestsPerMinute: 100 }, modelTiers: {} },
+  acme: { id: "acme", rateLimits: { requestsPerMinute: 3, tokensPerMinute: 600 }, modelTiers: {}, deniedTools: [] },
+  globex: { id: "globex", rateLimits: { requestsPerMinute: 100 }, modelTiers: {}, deniedTools: [] },
 };
 
 /** A server like the LangGraph one: an auth middleware sets `auth`, then the app's middleware, then routes. */

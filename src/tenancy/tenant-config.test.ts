@@ -25,7 +25,7 @@ describe("tenant configuration", () => {
       "t.json",
       manifest,
     );
-    expect(dir.tenants.get("acme")).toEqual({ id: "acme", rateLimits: { requestsPerMinute: 100, tokensPerMinute: 5000, toolCallsPerMinute: { "*": 10, issue_refund: 2 } }, modelTiers: { finance: "fast" } });
+    expect(dir.tenants.get("acme")).toEqual({ id: "acme", rateLimits: { requestsPerMinute: 100, tokensPerMinute: 5000, toolCallsPerMinute: { "*": 10, issue_refund: 2 } }, modelTiers: { finance: "fast" }, deniedTools: [] });
     expect(dir.tenants.get("default")?.rateLimits).toEqual({ requestsPerMinute: 100, toolCallsPerMinute: { "*": 10 } });
     expect(dir.apiKeys.get(HASH)).toEqual({ tenant: "acme", user: "alice", roles: ["admin"] });
   });
@@ -40,6 +40,7 @@ describe("tenant configuration", () => {
     [{ tenants: { acme: { apiKeys: [{ sha256: HASH, user: "a", roles: ["root"] }] } } }, "tenants.acme.apiKeys.0.roles.0"],
     [{ tenants: { acme: { apiKeys: [{ sha256: HASH, user: "a" }] }, default: { apiKeys: [{ sha256: HASH, user: "b" }] } } }, "tenants.default.apiKeys.0.sha256"],
     [{ tenants: { globex: {} } }, "tenants.globex"],
+    [{ tenants: { acme: { deniedTools: ["Issue Refund"] } } }, "tenants.acme.deniedTools.0"],
     [{ tenants: { "Bad Id": {} } }, "tenants.Bad Id"],
     [{ tenant: {} }, "tenants"],
   ])("refuses %j naming entry %s", (raw, entry) => {

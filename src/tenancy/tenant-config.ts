@@ -1,5 +1,6 @@
 /**
- * Per-tenant serving configuration: rate limits, model tiers per task agent and API keys (as sha256 hashes).
+ * Per-tenant serving configuration: rate limits, model tiers per task agent, tools denied to the tenant, and API
+ * keys (as sha256 hashes).
  * Spending budgets per tenant are `KEEL_BUDGETS.tenants` (src/cost/budgets.ts); start-up checks that every
  * tenant named there exists (`checkServingConfiguration`). Which agents and scopes (hence tools) a tenant may use stays in the capability manifest
  * (`config/capabilities.json`, src/guardrails/manifest.ts); every tenant named here must exist there.
@@ -55,6 +56,8 @@ const TenantSchema = z
     /** Model tier per task agent for this tenant (overrides the agent's default and `KEEL_AGENT_TIERS`). */
     modelTiers: z.partialRecord(z.enum(AGENTS_WITH_TIERS), z.enum(MODEL_TIERS)).optional(),
     apiKeys: z.array(ApiKeySchema).optional(),
+    /** Tools this tenant may not call even where its scopes would allow them. @example ["issue_refund"] */
+    deniedTools: z.array(z.string().regex(/^[a-z0-9_.:-]+$/, "a tool name")).optional(),
   })
   .strict();
 
@@ -76,6 +79,7 @@ export interface TenantSettings {
   id: string;
   rateLimits: RateLimits;
   modelTiers: Partial<Record<(typeof AGENTS_WITH_TIERS)[number], ModelTier>>;
+  deniedTools: string[];
 }
 
 export interface TenantDirectory {
@@ -114,6 +118,7 @@ export function parseTenants(raw: unknown, source: string, manifest: CapabilityM
       id,
       rateLimits: { ...defaults, ...tenant?.rateLimits, toolCallsPerMinute: { ...defaults.toolCallsPerMinute, ...tenant?.rateLimits?.toolCallsPerMinute } },
       modelTiers: { ...tenant?.modelTiers },
+      deniedTools: [...(tenant?.deniedTools ?? [])],
     });
   }
   return { source, tenants, apiKeys };

@@ -26,7 +26,7 @@ let previousTenants: string | undefined;
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keel-tenant-policy-"));
   const file = path.join(dir, "tenants.json");
-  fs.writeFileSync(file, JSON.stringify({ tenants: { "readonly-demo": { rateLimits: { tokensPerMinute: 1_200, toolCallsPerMinute: { get_customer: 2, "*": 50 } } } } }));
+  fs.writeFileSync(file, JSON.stringify({ tenants: { "readonly-demo": { rateLimits: { tokensPerMinute: 1_200, toolCallsPerMinute: { get_customer: 2, "*": 50 } }, deniedTools: ["list_customer_credits"] } } }));
   previousTenants = process.env.KEEL_TENANTS;
   process.env.KEEL_TENANTS = file;
   limiter = new MemoryRateLimiter();
@@ -63,6 +63,22 @@ describe("tenant policy in a task agent", () => {
     expect((await limiter.consume("tool:default:get_customer", 0, { perMinute: 2 }, "check")).remaining).toBe(2);
   });
 
+  it("refuses a tool the tenant is denied, though its scopes allow it, without running it", async () => {
+    const model = new ScriptedChatModel([
+      { toolCalls: [{ name: "list_customer_credits", args: { customer_id: "CUS-1042" } }] },
+      { toolCalls: [{ name: "task_result", args: { outcome: "completed", answer: "done", evidence: ["CUS-1042"], confidence: 0.9, needs_human_review: false } }] },
+    ]);
+    const out = await createTaskAgent(supportSpec, { model }).invoke({ messages: [new HumanMessage("Credits of CUS-1042?")] }, { configurable: { langgraph_auth_user: AUTH_USER } });
+    expect(toolReplies(out.messages, "list_customer_credits")).toEqual([expect.objectContaining({ ok: false, error: expect.objectContaining({ code: "forbidden" }) })]);
+    // The same tool for the default tenant (not denied) runs.
+    const again = new ScriptedChatModel([
+      { toolCalls: [{ name: "list_customer_credits", args: { customer_id: "CUS-1042" } }] },
+      { toolCalls: [{ name: "task_result", args: { outcome: "completed", answer: "done", evidence: ["CUS-1042"], confidence: 0.9, needs_human_review: false } }] },
+    ]);
+    const other = await createTaskAgent(supportSpec, { model: again }).invoke({ messages: [new HumanMessage("Credits of CUS-1042?")] }, { configurable: { tenant_id: "default" } });
+    expect(toolReplies(other.messages, "list_customer_credits").map((r) => r.ok)).toEqual([true]);
+  });
+
   it("debits the tokens of every model call from the tenant's bucket", async () => {
     const key = tokenBucketKey("readonly-demo");
     const limit = { perMinute: 1_200 }; // refills 0.02 token a millisecond
@@ -85,7 +101,7 @@ describe("tenant policy in a task agent", () => {
 
 describe("tenant model tier", () => {
   const echo = tool(async () => "pong", { name: "ping", description: "ping", schema: z.object({}) });
-  const settings = (tier: "fast" | "strong" | undefined): TenantSettings => ({ id: "acme", rateLimits: {}, modelTiers: tier ? { finance: tier } : {} });
+  const settings = (tier: "fast" | "strong" | undefined): TenantSettings => ({ id: "acme", rateLimits: {}, modelTiers: tier ? { finance: tier } : {}, deniedTools: [] });
 
   it.each([
     ["fast", "tier model"],

@@ -5,7 +5,8 @@
  * - tokens per minute: each model call's tokens (input + output, as the provider reports them) are debited from
  *   the tenant's bucket after the call; the API refuses new runs while the bucket is in debt (src/server);
  * - tool calls per minute: a call over the tenant's limit for that tool does not run; the model gets a
- *   `rate_limited` error with the wait, like any other tool failure.
+ *   `rate_limited` error with the wait, like any other tool failure;
+ * - denied tools: a tool in the tenant's `deniedTools` does not run (`forbidden`), whatever its scopes.
  *
  * Written as one `createMiddleware` because langchain's `toolCallLimitMiddleware` counts calls per thread or
  * run, not per tenant per minute across runs, and has no shared (Redis) state.
@@ -18,6 +19,7 @@ import { chatModel, type ModelTier } from "../models/provider.js";
 import { rateLimiter } from "../rate-limit/limiter.js";
 import type { RateLimiter } from "../rate-limit/token-bucket.js";
 import { tenantSettings, type TenantSettings } from "./tenant-config.js";
+import { toolFailure } from "../toolkit/tool-result.js";
 
 export interface TenantPolicyOptions {
   /** The agent's own tier (its default or `KEEL_AGENT_TIERS`). */
@@ -87,7 +89,12 @@ export function tenantPolicyMiddleware(agent: string, options: TenantPolicyOptio
       const configurable = request.runtime.configurable as Record<string, unknown> | undefined;
       const tenant = tenantOf(configurable);
       const tool = request.toolCall.name;
-      const perMinute = toolLimitOf(settingsOf(tenant), tool);
+      const settings = settingsOf(tenant);
+      if (settings?.deniedTools.includes(tool)) {
+        const failure = toolFailure("forbidden", `Not permitted: the ${tool} tool is turned off for this organisation.`, "Tell the user this action is not available to them; do not try another tool to do the same.");
+        return new ToolMessage({ content: JSON.stringify(failure), tool_call_id: request.toolCall.id ?? "", name: tool, status: "error" });
+      }
+      const perMinute = toolLimitOf(settings, tool);
       if (!perMinute) return handler(request);
       const decision = await limiter().consume(toolBucketKey(tenant, tool), 1, { perMinute }, "take");
       if (decision.allowed) return handler(request);
