@@ -22,6 +22,7 @@ import { recordVersions } from "../../tools/shared/db-helpers.js";
 import { companyDb } from "../db/index.js";
 import { ConfigurationError } from "../errors.js";
 import { contentWords } from "../models/offline/relevance.js";
+import { recordCacheLookup } from "../observability/metrics.js";
 
 export interface SemanticCacheSettings {
   enabled: boolean;
@@ -135,8 +136,10 @@ export class SemanticCache {
         continue;
       }
       this.stats.hits++;
+      recordCacheLookup("semantic", true);
       return { answer: value.answer, similarity: item.score ?? 0, request: value.request, ...(value.extra ? { extra: value.extra } : {}) };
     }
+    recordCacheLookup("semantic", false);
     return undefined;
   }
 

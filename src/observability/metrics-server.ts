@@ -12,6 +12,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigurationError } from "../errors.js";
 import { scrapeMetrics } from "./metrics.js";
+import { registerMetricSources } from "./sources.js";
 
 export interface MetricsServer {
   port: number;
@@ -30,6 +31,7 @@ export function parseMetricsPort(raw: string | undefined): number {
 
 export function startMetricsServer(options: { port: number; host?: string }): Promise<MetricsServer> {
   const host = options.host ?? "127.0.0.1";
+  registerMetricSources();
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET") {

@@ -55,9 +55,58 @@ export function tenantLabel(source: Record<string, unknown> | undefined): string
   return typeof tenant === "string" && tenant ? tenant : "default";
 }
 
+// Cache lookups: counted here by `recordCacheLookup`, or read at scrape time from caches that keep their own
+// totals (`addCacheSource`); the counter is rebuilt from both on each scrape.
+const cacheCounts = new Map<string, { hit: number; miss: number }>();
+const cacheSources = new Map<string, () => { hits: number; misses: number }>();
+
 /** A cache lookup of any of Keel's caches (exact model cache, semantic cache, routing fast path). */
 export function recordCacheLookup(cache: string, hit: boolean): void {
-  metrics.cacheLookups.inc({ cache, result: hit ? "hit" : "miss" });
+  const counts = cacheCounts.get(cache) ?? { hit: 0, miss: 0 };
+  if (hit) counts.hit += 1;
+  else counts.miss += 1;
+  cacheCounts.set(cache, counts);
+}
+
+/** A cache that counts its own hits and misses, read at each scrape. @example addCacheSource("exact", exactCacheStats) */
+export function addCacheSource(cache: string, read: () => { hits: number; misses: number }): void {
+  cacheSources.set(cache, read);
+}
+
+function refreshCacheLookups(): void {
+  metrics.cacheLookups.reset();
+  const totals = new Map<string, { hit: number; miss: number }>();
+  for (const [cache, counts] of cacheCounts) totals.set(cache, { ...counts });
+  for (const [cache, read] of cacheSources) {
+    try {
+      const { hits, misses } = read();
+      const t = totals.get(cache) ?? { hit: 0, miss: 0 };
+      totals.set(cache, { hit: t.hit + hits, miss: t.miss + misses });
+    } catch {
+      // a cache that cannot report is left out of this scrape
+    }
+  }
+  for (const [cache, t] of totals) {
+    metrics.cacheLookups.inc({ cache, result: "hit" }, t.hit);
+    metrics.cacheLookups.inc({ cache, result: "miss" }, t.miss);
+  }
+}
+
+/** Circuit breakers read at scrape time (e.g. the reliability layer's `breakerStates()`). */
+let breakerSource: (() => Record<string, string>) | undefined;
+export function setBreakerSource(read: () => Record<string, string>): void {
+  breakerSource = read;
+}
+
+function refreshBreakers(): void {
+  if (!breakerSource) return;
+  try {
+    for (const [breaker, state] of Object.entries(breakerSource())) {
+      metrics.breakerState.set({ breaker }, state === "open" || state === "isolated" ? 2 : state === "half-open" || state === "half_open" ? 1 : 0);
+    }
+  } catch {
+    // left as last seen
+  }
 }
 
 /** The cost governor stopped a call or run. @example recordBudgetStop("acme", "tenant_daily") */
@@ -142,5 +191,7 @@ function updateRates(): void {
 
 /** The exposition text (what `GET /metrics` returns) and its content type. */
 export async function scrapeMetrics(): Promise<{ body: string; contentType: string }> {
+  refreshCacheLookups();
+  refreshBreakers();
   return { body: await registry.metrics(), contentType: registry.contentType };
 }

@@ -8,6 +8,7 @@ import { decideRoute, routingThreshold, type RouteDecision } from "../../graphs/
 import type { RouteName } from "../../graphs/meta/directory.js";
 import { EmbeddingRouter, fastRouterSettings, type FastRoute, type FastRouterSettings } from "./embedding-router.js";
 import { appRouteExamples } from "./route-examples.js";
+import { recordCacheLookup } from "../observability/metrics.js";
 
 export type RoutedDecision = RouteDecision & {
   /** `embedding`: the fast path decided, no model call; `model`: the router model decided. */
@@ -56,6 +57,8 @@ export async function routeRequest(request: string, options: RouteRequestOptions
       // An embedding model that fails costs a model call, never the request.
       warnOnce(`Fast routing is unavailable (${(error as Error).message}); routing with the model.`);
     }
+    // The fast path's hit rate: answered by the embedding router, or passed on to the model.
+    recordCacheLookup("routing_fast_path", fast?.confident === true);
     if (fast?.confident) {
       return {
         routes: fast.routes as RouteName[],

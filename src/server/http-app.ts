@@ -16,7 +16,9 @@ import { companyDb } from "../db/index.js";
 import { scrapeMetrics } from "../observability/metrics.js";
 import { observability } from "../observability/observability.js";
 import { installServingMiddleware } from "./serving-middleware.js";
+import { registerMetricSources } from "../observability/sources.js";
 
+registerMetricSources();
 export const app = new Hono();
 installServingMiddleware(app);
 

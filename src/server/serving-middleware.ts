@@ -17,6 +17,7 @@ import { rateLimiter } from "../rate-limit/limiter.js";
 import type { RateLimiter } from "../rate-limit/token-bucket.js";
 import { tenantSettings, type TenantSettings } from "../tenancy/tenant-config.js";
 import { tokenBucketKey } from "../tenancy/tenant-policy-middleware.js";
+import { recordRateLimited } from "../observability/metrics.js";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -75,11 +76,17 @@ export function tenantRateLimitMiddleware(options: ServingOptions = {}): Middlew
     const limits = settingsOf(tenant)?.rateLimits;
     if (limits?.requestsPerMinute) {
       const decision = await limiter().consume(`req:${tenant}`, 1, { perMinute: limits.requestsPerMinute }, "take");
-      if (!decision.allowed) return tooMany(decision.retryAfterMs, `Over ${limits.requestsPerMinute} requests a minute for this tenant.`);
+      if (!decision.allowed) {
+        recordRateLimited(tenant, "requests_per_minute");
+        return tooMany(decision.retryAfterMs, `Over ${limits.requestsPerMinute} requests a minute for this tenant.`);
+      }
     }
     if (limits?.tokensPerMinute && isRunCreation(c.req.method, c.req.path)) {
       const decision = await limiter().consume(tokenBucketKey(tenant), 1, { perMinute: limits.tokensPerMinute }, "check");
-      if (!decision.allowed) return tooMany(decision.retryAfterMs, `Over ${limits.tokensPerMinute} model tokens a minute for this tenant.`);
+      if (!decision.allowed) {
+        recordRateLimited(tenant, "tokens_per_minute");
+        return tooMany(decision.retryAfterMs, `Over ${limits.tokensPerMinute} model tokens a minute for this tenant.`);
+      }
     }
     return next();
   };
