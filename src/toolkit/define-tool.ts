@@ -142,6 +142,12 @@ async function runSafely<S extends z.ZodObject>(spec: ToolSpec<S>, input: z.infe
   }
 }
 
+/**
+ * Thread, checkpoint namespace and tool call id. The namespace (e.g. `support:<task id>|tools:<task id>`) carries
+ * task ids that LangGraph derives from the checkpoint a task runs from, so the key names the checkpoint too: the
+ * same when that task is retried or resumed from it, new in a later turn even if a model repeats a call id
+ * (tests/idempotency-key.test.ts).
+ */
 function idempotencyKey(config: RunnableConfig, callId: string | undefined): string | undefined {
   const thread = config.configurable?.thread_id;
   if (!thread || !callId) return undefined;
