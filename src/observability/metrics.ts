@@ -44,7 +44,6 @@ export const metrics = {
   escalationRate: new Gauge({ name: "keel_escalation_rate", help: "Escalations over task agent results (0 when none).", registers: [registry] }),
   budgetStops: new Counter({ name: "keel_budget_stops_total", help: "Runs or calls stopped by the cost governor, by tenant and scope (e.g. request, tenant_daily).", labelNames: ["tenant", "scope"] as const, registers: [registry] }),
   breakerState: new Gauge({ name: "keel_circuit_breaker_state", help: "Circuit breaker state by breaker: 0 closed, 1 half-open, 2 open.", labelNames: ["breaker"] as const, registers: [registry] }),
-  breakerTransitions: new Counter({ name: "keel_circuit_breaker_transitions_total", help: "Circuit breaker state changes, by breaker and new state.", labelNames: ["breaker", "state"] as const, registers: [registry] }),
   rateLimited: new Counter({ name: "keel_rate_limited_total", help: "Requests refused by a rate limit, by tenant and limit.", labelNames: ["tenant", "limit"] as const, registers: [registry] }),
   traceUploadFailures: new Counter({ name: "keel_trace_upload_failures_total", help: "LangSmith uploads that failed (traces kept in the local log).", registers: [registry] }),
 };
@@ -120,7 +119,6 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, o
 /** A circuit breaker's current state. @example setBreakerState("model:gpt-4o", "open") */
 export function setBreakerState(breaker: string, state: BreakerState): void {
   metrics.breakerState.set({ breaker }, BREAKER_VALUE[state]);
-  metrics.breakerTransitions.inc({ breaker, state });
 }
 
 /** A request refused by a rate limit. @example recordRateLimited("acme", "requests_per_minute") */
