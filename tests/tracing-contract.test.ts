@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createKeelApp } from "../graphs/app.js";
 import { setupObservability, resetObservability } from "../src/observability/observability.js";
 import { resetLangSmithState } from "../src/observability/langsmith.js";
-import { readTraceRuns } from "../src/observability/trace-log.js";
+import { readTraceRuns, traceFile } from "../src/observability/trace-log.js";
 import { approvalFeedback } from "../src/observability/feedback.js";
 
 interface UploadedRun {
@@ -133,11 +133,13 @@ describe.each([
   let approvalThread = "";
   let lookupThread = "";
   let injectionThread = "";
+  let localTraceDir = "";
 
   beforeAll(async () => {
     resetLangSmithState();
     await receiver.start();
     const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), "keel-traces-"));
+    localTraceDir = traceDir;
     const obs = await setupObservability(tracingEnv(receiver.url, traceDir));
     expect(obs.langsmithActive).toBe(true);
     const app = await createKeelApp({ observability: obs });
@@ -221,6 +223,11 @@ describe.each([
     expect(all).not.toContain(data.name);
     const tool = [...receiver.runs.values()].find((r) => r.name === "get_customer")!;
     expect(JSON.stringify(tool.outputs)).toContain("[EMAIL_ADDRESS]");
+    // The local trace log keeps the same masked form.
+    const local = fs.readFileSync(traceFile(lookupThread, localTraceDir), "utf8");
+    expect(local).toContain('"name":"get_customer"');
+    expect(local).not.toContain(data.email);
+    expect(local).toContain("[EMAIL_ADDRESS]");
   });
 });
 
