@@ -60,10 +60,15 @@ const auditRows = (tool: string, needle: string) =>
     (db) => db.prepare("SELECT args, result FROM audit_log WHERE tool = ? AND args LIKE ?").all(tool, `%${needle}%`) as { args: string; result: string }[],
   );
 
-/** Row counts of every table plus the whole audit log: any write anywhere changes it. */
+/** Human feedback on approvals is the app's bookkeeping, recorded on purpose; every other table is company data. */
+const BOOKKEEPING_TABLES = new Set(["approval_feedback"]);
+
+/** Row counts of every company table plus the whole audit log: any write anywhere changes it. */
 function fingerprint(): string {
   return withCompanyDb((db) => {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]).filter(
+      (t) => !BOOKKEEPING_TABLES.has(t),
+    );
     const counts = tables.map((t) => `${t}=${db.prepare(`SELECT COUNT(*) FROM "${t}"`).pluck().get()}`);
     const audit = db.prepare("SELECT * FROM audit_log ORDER BY id").all();
     const orders = db.prepare("SELECT id, status, notes FROM orders ORDER BY id").all();
@@ -135,6 +140,9 @@ describe("a pending approval survives a process restart", () => {
       expect(orderStatus(orderId)).toBe("processing");
       expect(auditRows("cancel_order", orderId)).toHaveLength(0);
       expect(fingerprint()).toBe(before);
+      // The rejection itself is recorded as human feedback, once, with its reason.
+      const feedback = withCompanyDb((db) => db.prepare("SELECT tool, decision, reason FROM approval_feedback WHERE thread_id = ?").all(threadId));
+      expect(feedback).toEqual([{ tool: "cancel_order", decision: "reject", reason: "customer called back" }]);
     },
     SLOW,
   );
