@@ -10,7 +10,7 @@ import type { KeelApp, RunOptions, TurnResult } from "../graphs/app.js";
 import { describeModels, modelSettings } from "../src/models/provider.js";
 import { formatAgentCosts, formatUsage } from "../src/cost/usage-tracker.js";
 import { formatProgress, TokenPrinter } from "./progress.js";
-import { KeelError } from "../src/errors.js";
+import { findError, KeelError } from "../src/errors.js";
 import { closeCompanyDbs } from "../src/db/index.js";
 import { parseMetricsPort, startMetricsServer } from "../src/observability/metrics-server.js";
 
@@ -142,8 +142,10 @@ async function askDecision(rl: Prompt, tool: string): Promise<unknown> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    if (error instanceof KeelError) {
-      stderr.write(`${error.name}: ${error.message}\n`);
+    // A typed error may arrive wrapped (langchain's MiddlewareError, LangGraph's AggregateError): print the cause.
+    const keel = findError(error, (e): e is KeelError => e instanceof KeelError);
+    if (keel) {
+      stderr.write(`${keel.name}: ${keel.message}\n`);
       process.exit(2);
     }
     stderr.write(`${(error as Error).stack ?? error}\n`);

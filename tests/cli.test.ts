@@ -44,4 +44,16 @@ describe("npm start", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/ConfigurationError: KEEL_AGENT_TIERS has a malformed entry "meta=huge"/);
   });
+
+  it("exits with code 2 and the typed error, not a stack, when it surfaces wrapped from inside an agent", () => {
+    // The context budget is checked in an agent's middleware, so langchain wraps the error in MiddlewareErrors.
+    const result = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", "why was customer CUS-1042 charged twice?"], {
+      encoding: "utf8",
+      env: { ...process.env, KEEL_CONTEXT_BUDGET_TOKENS: "500" },
+      timeout: 120_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/ContextBudgetError: .*more than KEEL_CONTEXT_BUDGET_TOKENS \(500\)/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -16,7 +16,7 @@ import { costUsd, priceOf } from "./prices.js";
 import { countPromptTokens, normalizedToolSchemas } from "./tokens.js";
 import { recordSpend, spentUsd } from "./spend-store.js";
 import { tenantOf } from "../guardrails/manifest.js";
-import { KeelError } from "../errors.js";
+import { findError, KeelError } from "../errors.js";
 
 /** Who a model call spends for. */
 export interface CallScope {
@@ -93,16 +93,7 @@ export class BudgetExceededError extends KeelError {
  * in the same step).
  */
 export function budgetStopOf(error: unknown): BudgetExceededError | undefined {
-  const queue: unknown[] = [error];
-  for (let seen = 0; queue.length > 0 && seen < 50; seen++) {
-    const e = queue.shift();
-    if (!e || typeof e !== "object") continue;
-    if (e instanceof BudgetExceededError) return e;
-    const { cause, errors } = e as { cause?: unknown; errors?: unknown };
-    if (cause !== undefined && cause !== e) queue.push(cause);
-    if (Array.isArray(errors)) queue.push(...errors);
-  }
-  return undefined;
+  return findError(error, (e): e is BudgetExceededError => e instanceof BudgetExceededError);
 }
 
 /** Counters since the process started (or `resetStats`): what the ladder did and whether a budget was overrun. */
