@@ -66,7 +66,7 @@ let faultFor: (attempt: number) => FaultPlan | undefined = () => undefined;
 let attempts: { at: number; fault: FaultPlan | undefined }[] = [];
 
 const savedEnv: Record<string, string | undefined> = {};
-const ENV_KEYS = ["OPENAI_BASE_URL", "OPENAI_API_KEY", "KEEL_MODEL_PROVIDER", "KEEL_MODEL_FAST", "KEEL_MODEL_STRONG", "KEEL_AGENT_TIERS", "KEEL_PRICES"];
+const ENV_KEYS = ["OPENAI_BASE_URL", "OPENAI_API_KEY", "KEEL_MODEL_PROVIDER", "KEEL_MODEL_FAST", "KEEL_MODEL_STRONG", "KEEL_AGENT_TIERS", "KEEL_PRICES", "KEEL_FAST_ROUTING", "KEEL_SEMANTIC_CACHE", "KEEL_CACHE"];
 
 beforeAll(async () => {
   server = await startOpenAICompatibleServer({
@@ -87,6 +87,11 @@ beforeAll(async () => {
   }
   process.env.OPENAI_BASE_URL = server.url;
   process.env.OPENAI_API_KEY = "test-key";
+  // Every test here scripts the router's call and counts the calls that reach the server: the fast routing path
+  // and the caches (tested in their own files) would answer some of them without the server.
+  process.env.KEEL_FAST_ROUTING = "off";
+  process.env.KEEL_SEMANTIC_CACHE = "off";
+  process.env.KEEL_CACHE = "off";
   const { createKeelApp } = await import("../graphs/app.js");
   app = await createKeelApp({ checkpointer: new MemorySaver() });
   db = new Database(path.join(process.env.KEEL_DATA_DIR!, "company.sqlite"), { readonly: true, fileMustExist: true });
