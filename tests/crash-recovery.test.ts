@@ -22,7 +22,7 @@ const postgresUrl = process.env.KEEL_TEST_DATABASE_URL;
 
 interface Outcome {
   killed: boolean;
-  json?: { events: number; threads: { threadId: string; status: string; answer?: string }[]; error?: string; message?: string };
+  json?: { events: number; threads: { threadId: string; status: string; answer?: string; approvals?: string[] }[]; error?: string; message?: string };
   stderr: string;
 }
 
@@ -99,7 +99,7 @@ function newWorkload(label: string, round: number, customerOffset: number): Work
 async function crashAndRecover(label: string, seed: number, env: Record<string, string>, customerOffset: number) {
   const random = seededRandom(seed);
   const log: string[] = [];
-  const finished: { workload: Workload; threads: NonNullable<Outcome["json"]>["threads"] }[] = [];
+  const finished: { workload: Workload; threads: NonNullable<Outcome["json"]>["threads"]; stderr: string }[] = [];
   let kills = 0;
   let workload = newWorkload(label, 0, customerOffset);
   while (kills < KILLS) {
@@ -111,18 +111,19 @@ async function crashAndRecover(label: string, seed: number, env: Record<string, 
       kills += 1;
       continue;
     }
-    finished.push({ workload, threads: outcome.json!.threads });
+    finished.push({ workload, threads: outcome.json!.threads, stderr: outcome.stderr });
     workload = newWorkload(label, finished.length, customerOffset);
   }
   // The last workload was cut short by the last kill: one more worker, never killed, finishes it.
   const final = await worker(workload.plan, env);
   expect(final.killed).toBe(false);
   expect(final.json?.error, `${final.json?.message}\n${final.stderr}`).toBeUndefined();
-  finished.push({ workload, threads: final.json!.threads });
+  finished.push({ workload, threads: final.json!.threads, stderr: final.stderr });
 
   expect(kills).toBe(KILLS);
-  for (const { workload: w, threads } of finished) {
-    expect(threads.map((t) => t.status), log.join(" ")).toEqual(w.plan.map(() => "answered"));
+  for (const { workload: w, threads, stderr } of finished) {
+    // On failure: what each thread waits for and what its worker warned about (e.g. a tool failing under load).
+    expect(threads.map((t) => t.status), `${log.join(" ")} ${JSON.stringify(threads.map((t) => t.approvals))}\n${stderr.slice(-4000)}`).toEqual(w.plan.map(() => "answered"));
     w.requests.forEach((r, i) => {
       expect(threads[i]!.answer).toContain(r.customer);
       const after = sideEffects(r.customer, r.cents);
