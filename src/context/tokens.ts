@@ -8,7 +8,7 @@ import { getEncoding, type Tiktoken } from "js-tiktoken";
 import type { BaseMessage } from "@langchain/core/messages";
 import { isStructuredTool } from "@langchain/core/tools";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
-import { countTokens } from "../cost/tokens.js";
+import { countPromptTokens, countTokens } from "../cost/tokens.js";
 
 let encoder: Tiktoken | undefined;
 const encoding = () => (encoder ??= getEncoding("cl100k_base"));
@@ -77,16 +77,9 @@ export function memoTokens(text: string): number {
   return counted;
 }
 
-/** `countPromptTokens` (src/cost/tokens.ts), same formula, with the memo: messages plus the JSON of the tool schemas. */
+/** `countPromptTokens` (src/cost/tokens.ts) with the memo: messages plus the JSON of the tool schemas. */
 export function messageTokens(messages: BaseMessage[], toolSchemas: unknown[] = []): number {
-  let total = 0;
-  for (const message of messages) {
-    total += 4 + memoTokens(typeof message.content === "string" ? message.content : JSON.stringify(message.content));
-    const calls = (message as { tool_calls?: unknown[] }).tool_calls;
-    if (calls?.length) total += memoTokens(JSON.stringify(calls));
-  }
-  if (toolSchemas.length > 0) total += memoTokens(JSON.stringify(toolSchemas));
-  return total;
+  return countPromptTokens(messages, toolSchemas, memoTokens);
 }
 
 /** Tokens of a model call: system message (when non-empty, as langchain sends it), messages and tool schemas. */

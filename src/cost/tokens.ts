@@ -13,16 +13,20 @@ export function countTokens(text: string): number {
   return encoder.encode(text).length;
 }
 
-/** Prompt tokens of a model call: every message plus the JSON of the tool schemas bound to it. */
-export function countPromptTokens(messages: BaseMessage[], toolSchemas: unknown[] = []): number {
+/**
+ * Prompt tokens of a model call: every message plus the JSON of the tool schemas bound to it.
+ * @param count how to count one text; the context budget passes a memoized counter.
+ * @example countPromptTokens([new HumanMessage("hi")], [], memoizedCount)
+ */
+export function countPromptTokens(messages: BaseMessage[], toolSchemas: unknown[] = [], count: (text: string) => number = countTokens): number {
   let total = 0;
   for (const message of messages) {
     // ~4 tokens of framing per message, as in OpenAI's accounting.
-    total += 4 + countTokens(typeof message.content === "string" ? message.content : JSON.stringify(message.content));
+    total += 4 + count(typeof message.content === "string" ? message.content : JSON.stringify(message.content));
     const calls = (message as { tool_calls?: unknown[] }).tool_calls;
-    if (calls?.length) total += countTokens(JSON.stringify(calls));
+    if (calls?.length) total += count(JSON.stringify(calls));
   }
-  if (toolSchemas.length > 0) total += countTokens(JSON.stringify(toolSchemas));
+  if (toolSchemas.length > 0) total += count(JSON.stringify(toolSchemas));
   return total;
 }
 
