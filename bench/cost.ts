@@ -20,11 +20,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
 import { MemorySaver } from "@langchain/langgraph";
 import { HumanMessage } from "@langchain/core/messages";
-import { BenchInputError, quantile, type BenchReport } from "./report.js";
+import { BenchInputError, parseBenchOptions, quantile, type BenchReport } from "./report.js";
 import { readJsonl, readRoutingRows, splitOfId } from "./routing-data.js";
 import { SimulatedLatencyModel, CallRecorder, sequentialCalls, SIMULATED_MODEL_NAME, type CallRecord } from "./cost-model.js";
 import { createKeelApp, type KeelApp } from "../graphs/app.js";
@@ -66,17 +65,7 @@ interface Measured {
 }
 
 function parse(argv: string[]) {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: Object.fromEntries(["data", "paraphrases", "near-misses", "latency-ms", "price-in", "price-out", "limit", "split"].map((k) => [k, { type: "string" }])),
-    }) as { values: Record<string, string | undefined> });
-  } catch (error) {
-    throw new BenchInputError(`${(error as Error).message}. Usage: ${usage}`);
-  }
+  const values = parseBenchOptions(argv, Object.fromEntries(["data", "paraphrases", "near-misses", "latency-ms", "price-in", "price-out", "limit", "split"].map((k) => [k, { type: "string" }])), usage);
   const num = (name: string, fallback: number, min: number) => {
     const raw = values[name];
     if (raw === undefined) return fallback;

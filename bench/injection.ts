@@ -21,10 +21,9 @@
  * - Latency: `scan()` per text, one by one, after a warm-up; `p50_ms_1kb` over texts of 0.5-2 KB.
  */
 import { createHash } from "node:crypto";
-import { parseArgs } from "node:util";
 import { agentDojoRows, benchmarksDir, benignStressRows, DatasetError, heldoutRows, readRowsFile, type LabelledText } from "../src/guardrails/injection/datasets.js";
 import { createInjectionDetector, type InjectionDetector, type ScanResult } from "../src/guardrails/injection/detector.js";
-import { BenchInputError, type BenchReport, quantile } from "./report.js";
+import { BenchInputError, parseBenchOptions, type BenchReport, quantile } from "./report.js";
 
 export const usage = "npm run bench -- injection (--dataset agentdojo|heldout | --data rows.jsonl) [--data-dir DIR] [--split test|dev|all] [--no-embeddings] [--out FILE]";
 
@@ -37,23 +36,13 @@ export interface InjectionArgs {
 }
 
 export function parseInjectionArgs(argv: string[]): InjectionArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
+  const values = parseBenchOptions<Record<string, string | boolean | undefined>>(argv, {
         dataset: { type: "string" },
         data: { type: "string" },
         "data-dir": { type: "string" },
         split: { type: "string" },
         "no-embeddings": { type: "boolean" },
-      },
-    }));
-  } catch (error) {
-    throw new BenchInputError(`${(error as Error).message}. Usage: ${usage}`);
-  }
+      }, usage);
   const dataset = values.dataset as string | undefined;
   if (dataset !== undefined && dataset !== "agentdojo" && dataset !== "heldout") throw new BenchInputError(`Unknown --dataset "${dataset}": use agentdojo or heldout.`);
   if (!dataset && !values.data) throw new BenchInputError(`Give --dataset agentdojo|heldout or --data rows.jsonl. Usage: ${usage}`);

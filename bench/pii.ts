@@ -27,9 +27,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { detectPii } from "../src/guardrails/pii/index.js";
-import { BenchInputError, type BenchReport, quantile } from "./report.js";
+import { BenchInputError, parseBenchOptions, type BenchReport, quantile } from "./report.js";
 
 export const usage = "npm run bench -- pii (--data rows.jsonl | --dataset presidio [--data-dir DIR]) [--split test|dev|all] [--out FILE]";
 
@@ -63,17 +62,7 @@ const SCORED_TYPES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export function parsePiiArgs(argv: string[]): PiiArgs {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { data: { type: "string" }, dataset: { type: "string" }, "data-dir": { type: "string" }, split: { type: "string" } },
-    }) as { values: Record<string, string | undefined> });
-  } catch (error) {
-    throw new BenchInputError(`${(error as Error).message}. Usage: ${usage}`);
-  }
+  const values = parseBenchOptions(argv, { data: { type: "string" }, dataset: { type: "string" }, "data-dir": { type: "string" }, split: { type: "string" } }, usage);
   if (values.dataset !== undefined && values.dataset !== "presidio") throw new BenchInputError(`Unknown --dataset "${values.dataset}": use presidio.`);
   if (!values.dataset === !values.data) throw new BenchInputError(`Give either --data FILE or --dataset presidio. Usage: ${usage}`);
   const split = (values.split ?? (values.dataset ? "test" : "all")) as PiiArgs["split"];

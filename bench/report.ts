@@ -6,6 +6,7 @@
  *     "groups": { "multiple+parallel_multiple": { "recall@5": 0.93, ... }, ... }, "notes": [...] }
  */
 import fs from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 
 export interface BenchReport {
   bench: string;
@@ -19,6 +20,18 @@ export interface BenchReport {
 /** Bad input (unreadable file, malformed row, unknown option): the bench exits with code 2. */
 export class BenchInputError extends Error {
   override name = "BenchInputError";
+}
+
+/**
+ * A bench's options, strictly: an unknown option or a positional argument is a `BenchInputError` with the usage.
+ * @example const values = parseBenchOptions(argv, { data: { type: "string" } }, usage);
+ */
+export function parseBenchOptions<V = Record<string, string | undefined>>(argv: string[], options: NonNullable<ParseArgsConfig["options"]>, usage: string): V {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values as V;
+  } catch (error) {
+    throw new BenchInputError(`${(error as Error).message}. Usage: ${usage}`);
+  }
 }
 
 /** A bench module: `bench/<name>.ts` exports `run` (and optionally `usage`). */

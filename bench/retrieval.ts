@@ -16,7 +16,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { countTokens } from "../src/cost/tokens.js";
 import { Bm25Index } from "../src/retrieval/bm25.js";
 import { CachedEmbeddings } from "../src/retrieval/embedding-cache.js";
@@ -24,7 +23,7 @@ import { retrievalEmbeddings } from "../src/retrieval/embeddings.js";
 import { DEFAULT_FUSION, type FusionOptions } from "../src/retrieval/fusion.js";
 import { nameWords, type ToolDocument } from "../src/retrieval/tool-document.js";
 import { RECOMMENDED_NO_TOOL_THRESHOLD, ToolIndex } from "../src/retrieval/tool-index.js";
-import { BenchInputError, quantile, type BenchReport } from "./report.js";
+import { BenchInputError, parseBenchOptions, quantile, type BenchReport } from "./report.js";
 import { appDataset, benchmarksDir, bfclDataset, fileDataset, hashOrder, latencyDataset, metatoolDataset, type BenchDataset, type BenchQuery } from "./retrieval-data.js";
 import { rankingMetrics, type QueryOutcome } from "./retrieval-metrics.js";
 
@@ -46,13 +45,7 @@ export interface RetrievalArgs {
 
 /** Parses and checks the bench's options; bad input throws `BenchInputError` (exit code 2). */
 export function parseRetrievalArgs(argv: string[]): RetrievalArgs {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
+  const values = parseBenchOptions(argv, {
         dataset: { type: "string" },
         catalog: { type: "string" },
         queries: { type: "string" },
@@ -66,11 +59,7 @@ export function parseRetrievalArgs(argv: string[]): RetrievalArgs {
         "keyword-weight": { type: "string" },
         "latency-queries": { type: "string" },
         "cache-dir": { type: "string" },
-      },
-    }) as { values: Record<string, string | undefined> });
-  } catch (error) {
-    throw new BenchInputError(`${(error as Error).message}. Usage: ${usage}`);
-  }
+      }, usage);
   const dataset = values.dataset;
   if (dataset !== undefined && !["bfcl", "metatool", "app", "latency"].includes(dataset)) {
     throw new BenchInputError(`Unknown --dataset "${dataset}": use bfcl, metatool, app or latency.`);

@@ -9,9 +9,8 @@
  * by the fast path), `fast_path_accuracy` (accuracy within that share), `model_path_accuracy`, and the fast
  * router's latency. Groups: per split and per expected route set.
  */
-import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
-import { BenchInputError, quantile, type BenchReport } from "./report.js";
+import { BenchInputError, parseBenchOptions, quantile, type BenchReport } from "./report.js";
 import { readRoutingRows, type RoutingRow } from "./routing-data.js";
 import { chatModel, tierFor } from "../src/models/provider.js";
 import { routingThreshold } from "../graphs/meta/router.js";
@@ -30,17 +29,7 @@ interface Outcome {
 }
 
 function parse(argv: string[]) {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { data: { type: "string" }, split: { type: "string" }, "min-score": { type: "string" }, "min-margin": { type: "string" }, "no-fast": { type: "boolean" } },
-    }) as { values: Record<string, string | boolean | undefined> });
-  } catch (error) {
-    throw new BenchInputError(`${(error as Error).message}. Usage: ${usage}`);
-  }
+  const values = parseBenchOptions<Record<string, string | boolean | undefined>>(argv, { data: { type: "string" }, split: { type: "string" }, "min-score": { type: "string" }, "min-margin": { type: "string" }, "no-fast": { type: "boolean" } }, usage);
   const split = (values.split as string | undefined) ?? "all";
   if (!["all", "dev", "test"].includes(split)) throw new BenchInputError(`--split "${split}": use all, dev or test.`);
   const num = (name: string) => {
