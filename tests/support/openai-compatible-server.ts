@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { seededRandom } from "../../src/reliability/faults.js";
 
 /** One scripted model turn: text, tool calls, or both. */
 export interface ScriptedReply {
@@ -114,18 +115,6 @@ export interface InjectedCounts {
   status500: number;
   timeout: number;
   malformed: number;
-}
-
-/** mulberry32, so a seed gives the same fault sequence on every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A fault plan function drawing from `rates`; usable as `faults` on its own or through `faultRates`. */
