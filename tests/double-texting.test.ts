@@ -48,7 +48,9 @@ async function settle(threadId: string): Promise<Run[]> {
 
 beforeAll(async () => {
   const tenants = makeTenants({ acme: { scopes: ALL_SCOPES, users: { alice: ["member"] } } });
-  server = await startDevServer({ env: { ...tenants.env, KEEL_DATA_DIR: process.env.KEEL_DATA_DIR, REDIS_URL: undefined } });
+  // Answer caches off: every run here repeats the warm-up's request, and a cached answer would end the first run
+  // before the second message arrives, which is the situation these tests are about.
+  server = await startDevServer({ env: { ...tenants.env, KEEL_DATA_DIR: process.env.KEEL_DATA_DIR, REDIS_URL: undefined, KEEL_SEMANTIC_CACHE: "off", KEEL_CACHE: "off" } });
   client = new Client({ apiUrl: server.apiUrl, apiKey: tenants.key("acme", "alice") });
   // Warm the graphs (embeddings, tool index) so the runs below take about a second.
   const warm = await client.threads.create();
