@@ -73,8 +73,11 @@ export const ROUTE_DIRECTORY: Record<RouteName, { summary: string; examples: str
   },
 };
 
-/** The router's instructions: one `- route: text` line per description and example. */
-export function routerPrompt(): string {
+/**
+ * The router's instructions: one `- route: text` line per description and example, then the labelled requests
+ * nearest to this one, in the same form (requests that needed a clarifying question are listed apart).
+ */
+export function routerPrompt(similar: readonly { route: string; text: string }[] = []): string {
   const lines = ROUTES.flatMap((route) => [
     `- ${route}: ${ROUTE_DIRECTORY[route].summary}`,
     ...ROUTE_DIRECTORY[route].examples.map((example) => `- ${route}: ${example}`),
@@ -85,5 +88,15 @@ export function routerPrompt(): string {
     "and when the request is too vague to route, give a low confidence and one short clarifying question.",
     "Routes, each with what it covers and example requests:",
     ...lines,
+    ...similarLines(similar),
   ].join("\n");
+}
+
+function similarLines(similar: readonly { route: string; text: string }[]): string[] {
+  const routed = similar.filter((s) => (ROUTES as readonly string[]).includes(s.route));
+  const vague = similar.filter((s) => !(ROUTES as readonly string[]).includes(s.route));
+  return [
+    ...(routed.length > 0 ? ["Labelled requests similar to this one:", ...routed.map((s) => `- ${s.route}: ${s.text}`)] : []),
+    ...(vague.length > 0 ? ["Similar requests that were too vague to route (ask a clarifying question):", ...vague.map((s) => `  ${s.text}`)] : []),
+  ];
 }

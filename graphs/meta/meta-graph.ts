@@ -26,7 +26,7 @@ import { reliabilitySettings } from "../../src/reliability/settings.js";
 import { textOf } from "../../src/models/offline/planner.js";
 import { validateRequest } from "../../src/app/request.js";
 import { TASK_AGENTS, type RouteName, type TaskAgentName } from "./directory.js";
-import { decideRoute, routingThreshold, DEFAULT_CLARIFYING_QUESTION, type RouteDecision } from "./router.js";
+import { decideRoute, routingThreshold, DEFAULT_CLARIFYING_QUESTION, type RouteDecision, type RoutingHint } from "./router.js";
 import { mergeReports, type AgentReport } from "./merge.js";
 import { reviewReports } from "./review.js";
 import { injectionDetector } from "../../src/guardrails/untrusted-content.js";
@@ -83,7 +83,7 @@ function routeNode(options: MetaGraphOptions, cache: SemanticCache | null) {
   const fallback = options.routerModel
     ? () => options.routerModel!
     : // Retries, breaker and fallback models as in the agents (src/reliability/model-chain.ts).
-      { decide: (request: string) => runModelChain(chatModelChain(tierFor("meta", "fast")), (model) => decideRoute(model, request)) };
+      { decide: (request: string, similar: RoutingHint[]) => runModelChain(chatModelChain(tierFor("meta", "fast")), (model) => decideRoute(model, request, similar)) };
   return async (state: MetaStateType, config: LangGraphRunnableConfig) => {
     const latest = latestHumanText(state.messages);
     validateRequest(latest);

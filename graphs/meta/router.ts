@@ -24,10 +24,22 @@ export function routingThreshold(env: NodeJS.ProcessEnv = process.env): number {
 export const DEFAULT_CLARIFYING_QUESTION =
   "I want to send this to the right team: is it about a support ticket or customer account, a service incident, billing and payments, or an order and its delivery?";
 
-export async function decideRoute(model: BaseChatModel, request: string): Promise<RouteDecision> {
+/** An earlier-labelled request close to the one being routed: shown to the model as a few-shot hint. */
+export interface RoutingHint {
+  route: string;
+  text: string;
+}
+
+/**
+ * Asks the model for a routing decision. `similar` are the labelled example requests nearest to this one (from the
+ * embedding router): shown after the route directory as dynamic few-shot examples, so the model sees how requests
+ * like this one were routed. A vague-request example ("(clarify)") is shown as needing a clarifying question.
+ * @example await decideRoute(model, "Declare a sev2 for orders-api", [{ route: "incidents", text: "Page the on-call engineer for payments-api" }])
+ */
+export async function decideRoute(model: BaseChatModel, request: string, similar: RoutingHint[] = []): Promise<RouteDecision> {
   // Function calling, not ChatOpenAI's default strict json_schema: OpenAI's strict mode rejects the schema (400) because
   // `clarifying_question` is optional, and OpenAI-compatible servers support tool calls more widely than json_schema.
   const router = model.withStructuredOutput(RouteDecisionSchema, { name: "route", method: "functionCalling" });
-  const decision = await router.invoke([new SystemMessage(routerPrompt()), new HumanMessage(request)], { runName: "meta:route" });
+  const decision = await router.invoke([new SystemMessage(routerPrompt(similar)), new HumanMessage(request)], { runName: "meta:route" });
   return RouteDecisionSchema.parse(decision);
 }

@@ -4,6 +4,8 @@ import { routeRequest } from "./route-request.js";
 import { appRouteExamples } from "./route-examples.js";
 import { ScriptedChatModel } from "../models/scripted-model.js";
 import { ConfigurationError } from "../errors.js";
+import { EntityEvidence } from "./entity-evidence.js";
+import { DOMAIN_TOOLS } from "../../graphs/agents/tool-index.js";
 
 const EXAMPLES = [
   { route: "finance", text: "Refund payment PAY-30881" },
@@ -69,6 +71,27 @@ describe("embedding router", () => {
     expect(() => fastRouterSettings({ KEEL_FAST_ROUTING_MIN_SCORE: "high" })).toThrow(/KEEL_FAST_ROUTING_MIN_SCORE/);
   });
 
+  it("a route whose records the request names scores higher and is always among the routes", async () => {
+    const evidence = EntityEvidence.fromTools({ finance: DOMAIN_TOOLS.finance, shipping: DOMAIN_TOOLS.shipping });
+    const plain = await EmbeddingRouter.build(EXAMPLES);
+    const withEvidence = await EmbeddingRouter.build(EXAMPLES, { evidence });
+    const request = "Which deliveries are late for invoice INV-20417?";
+    const before = (await plain.rank(request)).find((r) => r.route === "finance")!.score;
+    const after = (await withEvidence.rank(request)).find((r) => r.route === "finance")!.score;
+    expect(after).toBeGreaterThan(before);
+    const routed = await withEvidence.route(request, { ...DEFAULT_FAST_ROUTER, minScore: 0 });
+    expect([...routed.routes].sort()).toEqual(["finance", "shipping"]);
+  });
+
+  it("returns the example requests nearest to the request, best first, without repeats", async () => {
+    const router = await EmbeddingRouter.build(EXAMPLES);
+    const result = await router.route("Refund payment PAY-31043 and track shipment SHP-40233");
+    expect(result.similar[0]).toMatchObject({ route: "finance", text: "Refund payment PAY-30881" });
+    expect(result.similar.map((s) => s.text)).toContain("Track shipment SHP-40012");
+    expect(new Set(result.similar.map((s) => s.text)).size).toBe(result.similar.length);
+    expect(result.similar.map((s) => s.score)).toEqual([...result.similar.map((s) => s.score)].sort((a, b) => b - a));
+  });
+
   it("the app's examples cover every route and never file one text under two routes", () => {
     const examples = appRouteExamples();
     expect(new Set(examples.map((e) => e.route))).toEqual(new Set(["support", "incidents", "finance", "shipping", "weekly_brief", CLARIFY_ROUTE]));
@@ -98,5 +121,13 @@ describe("routeRequest", () => {
     expect(await routeRequest("Please refund payment PAY-31043", { model: () => off, router, settings: fastRouterSettings({ KEEL_FAST_ROUTING: "off" }) })).toMatchObject({ source: "model" });
     expect(model.calls).toHaveLength(1);
     expect(off.calls).toHaveLength(1);
+  });
+
+  it("shows the model the nearest labelled requests as few-shot examples", async () => {
+    const router = await EmbeddingRouter.build(EXAMPLES);
+    const model = modelSays(["shipping"]);
+    await routeRequest("Where is the parcel of ORD-10500?", { model: () => model, router, settings: { ...fastRouterSettings({}), minScore: 2 } });
+    const system = String(model.calls[0]!.messages[0]!.content);
+    expect(system).toContain("Labelled requests similar to this one:\n- shipping: Where is my order ORD-10233?");
   });
 });

@@ -20,6 +20,7 @@ import { cosineSimilarity } from "../embeddings/use-lite.js";
 import { splitClauses } from "../models/offline/planner.js";
 import { contentWords } from "../models/offline/relevance.js";
 import { ConfigurationError } from "../errors.js";
+import type { EntityEvidence } from "./entity-evidence.js";
 
 export interface RouteExample {
   route: string;
@@ -49,6 +50,12 @@ export const DEFAULT_FAST_ROUTER: Omit<FastRouterSettings, "enabled"> = { minSco
 
 /** Dense and keyword weights for example matching; the retrieval defaults, checked on the routing dev split. */
 export const ROUTER_FUSION: FusionOptions = { method: "weighted", denseWeight: 0.6, keywordWeight: 0.4 };
+
+/**
+ * Added to a route's score when the text names a value only that route's tools take (`EntityEvidence`: an id such
+ * as INV-20500, a service, a carrier). Tuned on the routing dev split.
+ */
+export const ENTITY_BONUS = 0.1;
 
 /** A route's score is the mean of its best this-many examples (one lucky example is not enough). */
 export const ROUTER_TOP_K = 2;
@@ -108,6 +115,8 @@ export interface FastRoute {
   ranking: RouteScore[];
   /** Clause votes, when the request has several clauses. */
   parts: PartVote[];
+  /** The example requests nearest to the request and its parts (see `ScoredRequest.similar`). */
+  similar: SimilarExample[];
 }
 
 export class EmbeddingRouter {
@@ -117,23 +126,30 @@ export class EmbeddingRouter {
     private readonly keyword: Bm25Index<"text">,
     private readonly embeddings: Embeddings,
     readonly routes: string[],
+    private readonly evidence: EntityEvidence | undefined,
   ) {}
 
   /** Embeds the examples (from the disk cache when seen before). */
-  static async build(examples: RouteExample[], options: { embeddings?: Embeddings } = {}): Promise<EmbeddingRouter> {
+  static async build(examples: RouteExample[], options: { embeddings?: Embeddings; evidence?: EntityEvidence } = {}): Promise<EmbeddingRouter> {
     if (examples.length === 0) throw new ConfigurationError("The embedding router has no example requests.", "Give at least one example per route.");
     const embeddings = options.embeddings ?? retrievalEmbeddings().embeddings;
     const vectors = await embeddings.embedDocuments(examples.map((e) => e.text));
     const keyword = new Bm25Index(examples.map((e) => ({ fields: { text: e.text } })));
     const routes = [...new Set(examples.map((e) => e.route))];
-    return new EmbeddingRouter(examples, vectors, keyword, embeddings, routes);
+    return new EmbeddingRouter(examples, vectors, keyword, embeddings, routes, options.evidence);
   }
 
   /** Every route ranked for one text, best first. */
   async rank(text: string): Promise<RouteScore[]> {
+    return (await this.rankWithExamples(text)).ranking;
+  }
+
+  /** The routes ranked for one text, and the example requests nearest to it (best first). */
+  private async rankWithExamples(text: string): Promise<{ ranking: RouteScore[]; nearest: SimilarExample[] }> {
     const query = await this.embeddings.embedQuery(text);
     const dense = this.vectors.map((v) => cosineSimilarity(query, v));
     const fused = fuse({ candidates: this.examples.map((_, i) => i), dense, keyword: this.keyword.scores(text), keywordCeiling: this.keyword.ceiling(text) }, ROUTER_FUSION);
+    const nearest = fused.slice(0, NEAREST_EXAMPLES).map((f) => ({ ...this.examples[f.index]!, score: f.score }));
     const perRoute = new Map<string, number[]>();
     for (const f of fused) {
       const route = this.examples[f.index]!.route;
@@ -141,12 +157,15 @@ export class EmbeddingRouter {
       if (list.length < ROUTER_TOP_K) list.push(f.score);
       perRoute.set(route, list);
     }
-    return this.routes
+    const named = this.evidence?.routesNamedIn(text) ?? new Set<string>();
+    const ranking = this.routes
       .map((route) => {
         const best = perRoute.get(route) ?? [];
-        return { route, score: best.length === 0 ? 0 : best.reduce((a, b) => a + b, 0) / best.length };
+        const score = best.length === 0 ? 0 : best.reduce((a, b) => a + b, 0) / best.length;
+        return { route, score: named.has(route) ? score + ENTITY_BONUS : score };
       })
       .sort((a, b) => b.score - a.score);
+    return { ranking, nearest };
   }
 
   /** The whole request's ranking and, for a multi-part request, each part's (the costly half of `route`). */
@@ -155,10 +174,16 @@ export class EmbeddingRouter {
     // One batched embedding call for the request and its parts (about 2-3x cheaper per text than one by one).
     const cached = this.embeddings as Partial<CachedEmbeddings>;
     if (texts.length > 0 && typeof cached.primeQueries === "function") await cached.primeQueries([request, ...texts]);
-    const ranking = await this.rank(request);
+    const { ranking, nearest } = await this.rankWithExamples(request);
     const parts = [];
-    for (const text of texts) parts.push({ text, ranking: await this.rank(text) });
-    return { request, ranking, parts };
+    const similar = [...nearest];
+    for (const text of texts) {
+      const part = await this.rankWithExamples(text);
+      parts.push({ text, ranking: part.ranking });
+      similar.push(...part.nearest);
+    }
+    const named = [...(this.evidence?.routesNamedIn(request) ?? [])];
+    return { request, ranking, parts, similar: distinctExamples(similar), named };
   }
 
   /** Routes a request; `confident` says whether the answer may be used without the model. */
@@ -171,6 +196,25 @@ export interface ScoredRequest {
   request: string;
   ranking: RouteScore[];
   parts: { text: string; ranking: RouteScore[] }[];
+  /** The example requests nearest to the request and to each part, best first (for the model's prompt). */
+  similar?: SimilarExample[];
+  /** Routes whose records the request names (`EntityEvidence`): always among the routes when it is routed. */
+  named?: string[];
+}
+
+/** An example request with its route and how close it is to the request being routed. */
+export interface SimilarExample extends RouteExample {
+  score: number;
+}
+
+/** Example requests kept per text (the whole request and each part) as the model's few-shot hints. */
+export const NEAREST_EXAMPLES = 4;
+
+function distinctExamples(examples: SimilarExample[]): SimilarExample[] {
+  const seen = new Set<string>();
+  return examples
+    .sort((a, b) => b.score - a.score)
+    .filter((e) => (seen.has(e.text) ? false : (seen.add(e.text), true)));
 }
 
 /** The decision rule over scores (pure, so thresholds can be tuned without re-embedding). */
@@ -180,27 +224,33 @@ export function decideFastRoute(scored: ScoredRequest, settings: Omit<FastRouter
     return Boolean(best) && best!.score >= minScore && best!.score - (second?.score ?? 0) >= minMargin;
   };
   const { request, ranking } = scored;
+  const similar = scored.similar ?? [];
   const parts: PartVote[] = scored.parts.map((p) => ({ ...p, confident: sure(p.ranking, settings.partMinScore, settings.partMinMargin) }));
   const top = ranking[0];
-  if (!top) return { routes: [], confident: false, confidence: 0, ranking, parts };
+  if (!top) return { routes: [], confident: false, confidence: 0, ranking, parts, similar };
   const sureOfWhole = sure(ranking, settings.minScore, settings.minMargin);
   // Vague requests score low against everything, so the vague examples need only lead, not reach minScore.
   const leads = top.score - (ranking[1]?.score ?? 0) >= settings.minMargin;
   const vague = !namesSomething(request) && (top.score < settings.clarifyBelow || (top.route === CLARIFY_ROUTE && leads));
-  if (vague) return { routes: [], confident: true, confidence: top.score, ranking, parts };
-  if (top.route === CLARIFY_ROUTE) return { routes: [], confident: false, confidence: top.score, ranking, parts };
+  if (vague) return { routes: [], confident: true, confidence: top.score, ranking, parts, similar };
+  if (top.route === CLARIFY_ROUTE) return { routes: [], confident: false, confidence: top.score, ranking, parts, similar };
   // A whole-request route that spans every domain (the weekly brief) is not split into its domains' parts.
   if (parts.length === 0 || (sureOfWhole && WHOLE_ONLY_ROUTES.has(top.route))) {
-    return { routes: [top.route], confident: sureOfWhole, confidence: top.score, ranking, parts };
+    return { routes: WHOLE_ONLY_ROUTES.has(top.route) ? [top.route] : withNamed([top.route], scored.named), confident: sureOfWhole, confidence: top.score, ranking, parts, similar };
   }
   // Several parts: each must be sure of its route; the routes are theirs (the whole request's best first).
   // A part nearest the vague examples ("thanks", "please") votes for nothing.
   const votes = [...new Set(parts.map((p) => p.ranking[0]!.route).filter((r) => r !== CLARIFY_ROUTE))];
-  if (votes.length === 0) return { routes: [], confident: false, confidence: top.score, ranking, parts };
-  const routes = votes.includes(top.route) ? [top.route, ...votes.filter((r) => r !== top.route)] : votes;
+  if (votes.length === 0) return { routes: [], confident: false, confidence: top.score, ranking, parts, similar };
+  const routes = withNamed(votes.includes(top.route) ? [top.route, ...votes.filter((r) => r !== top.route)] : votes, scored.named);
   const confident = parts.every((p) => p.confident) && (routes.length > 1 || sureOfWhole);
   const confidence = Math.min(top.score, ...parts.map((p) => p.ranking[0]!.score));
-  return { routes, confident, confidence, ranking, parts };
+  return { routes, confident, confidence, ranking, parts, similar };
+}
+
+/** The routes plus any whose records the request names (those agents hold the data the answer needs). */
+function withNamed(routes: string[], named: string[] | undefined): string[] {
+  return [...routes, ...(named ?? []).filter((r) => !routes.includes(r))];
 }
 
 /**

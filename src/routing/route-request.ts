@@ -4,10 +4,12 @@
  * count model calls saved and benches can score the fast share on its own.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { decideRoute, routingThreshold, type RouteDecision } from "../../graphs/meta/router.js";
+import { decideRoute, routingThreshold, type RouteDecision, type RoutingHint } from "../../graphs/meta/router.js";
 import type { RouteName } from "../../graphs/meta/directory.js";
 import { EmbeddingRouter, fastRouterSettings, type FastRoute, type FastRouterSettings } from "./embedding-router.js";
 import { appRouteExamples } from "./route-examples.js";
+import { EntityEvidence } from "./entity-evidence.js";
+import { DOMAIN_TOOLS } from "../../graphs/agents/tool-index.js";
 import { recordCacheLookup } from "../observability/metrics.js";
 
 export type RoutedDecision = RouteDecision & {
@@ -20,7 +22,7 @@ let shared: Promise<EmbeddingRouter> | undefined;
 
 /** The app's embedding router, built once per process over `appRouteExamples()`. */
 export function appEmbeddingRouter(): Promise<EmbeddingRouter> {
-  shared ??= EmbeddingRouter.build(appRouteExamples()).catch((error: unknown) => {
+  shared ??= EmbeddingRouter.build(appRouteExamples(), { evidence: EntityEvidence.fromTools(DOMAIN_TOOLS) }).catch((error: unknown) => {
     shared = undefined;
     throw error;
   });
@@ -33,7 +35,7 @@ export interface RouteRequestOptions {
    * (e.g. through the reliability layer's model chain). Built or called only when needed.
    * @example { model: () => chatModel("fast") }
    */
-  model: (() => BaseChatModel) | { decide: (request: string) => Promise<RouteDecision> };
+  model: (() => BaseChatModel) | { decide: (request: string, similar: RoutingHint[]) => Promise<RouteDecision> };
   /** Default: `appEmbeddingRouter()`. */
   router?: EmbeddingRouter;
   /** Default: `fastRouterSettings()` (environment). */
@@ -73,6 +75,8 @@ export async function routeRequest(request: string, options: RouteRequestOptions
       };
     }
   }
-  const decision = typeof options.model === "function" ? await decideRoute(options.model(), request) : await options.model.decide(request);
+  // The router's nearest labelled examples go into the model's prompt as few-shot hints (dynamic few-shot).
+  const similar: RoutingHint[] = (fast?.similar ?? []).map(({ route, text }) => ({ route, text }));
+  const decision = typeof options.model === "function" ? await decideRoute(options.model(), request, similar) : await options.model.decide(request, similar);
   return { ...decision, source: "model", ...(fast ? { fast } : {}) };
 }
