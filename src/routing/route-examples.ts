@@ -1,8 +1,14 @@
 /**
  * The example requests the embedding router matches against: the meta agent's route directory (the same
- * examples the model's routing prompt shows) plus the example requests of every tool, under the route of the
- * agent that owns the tool. Nothing here comes from the routing evaluation set.
+ * examples the model's routing prompt shows), the example requests of every tool under the route of the agent
+ * that owns the tool, and labelled requests (`config/router-examples.jsonl`: real-looking requests with the
+ * routes they need, the way production requests are labelled and promoted). Nothing here comes from the routing
+ * evaluation sets (`evals/datasets/routing.jsonl`, `routing-blind.jsonl`).
  */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigurationError } from "../errors.js";
 import { ROUTES, ROUTE_DIRECTORY } from "../../graphs/meta/directory.js";
 import { DOMAIN_TOOLS } from "../../graphs/agents/tool-index.js";
 import { CLARIFY_ROUTE, type RouteExample } from "./embedding-router.js";
@@ -79,7 +85,51 @@ const ROUTER_EXTRA: Record<string, string[]> = {
   ],
 };
 
-export function appRouteExamples(): RouteExample[] {
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/**
+ * Where labelled requests are read from: JSONL rows `{"id", "request", "expected_agents"}`; `off` reads none.
+ * @example KEEL_ROUTER_EXAMPLES=/etc/keel/router-examples.jsonl
+ */
+export function routerExamplesFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.KEEL_ROUTER_EXAMPLES?.trim();
+  if (value === "off") return undefined;
+  return value ? path.resolve(value) : path.join(PACKAGE_ROOT, "config", "router-examples.jsonl");
+}
+
+/**
+ * Labelled requests as router examples: a one-route row is an example of that route, a `[]` row of the vague
+ * requests; a row needing several routes is left out (as one example it would blur every route it names; the
+ * router finds such requests' routes part by part). A malformed row throws `ConfigurationError` naming file and line.
+ */
+export function labelledRouteExamples(file: string): RouteExample[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigurationError(`Cannot read the router's labelled requests ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, "Fix KEEL_ROUTER_EXAMPLES, or set it to off.");
+  }
+  const examples: RouteExample[] = [];
+  text.split("\n").forEach((raw, i) => {
+    if (!raw.trim()) return;
+    const where = `${file}:${i + 1}`;
+    let row: { request?: unknown; expected_agents?: unknown };
+    try {
+      row = JSON.parse(raw) as typeof row;
+    } catch (error) {
+      throw new ConfigurationError(`${where} is not valid JSON (${(error as Error).message}).`, 'Give one {"request", "expected_agents"} object per line.');
+    }
+    const routes = row.expected_agents;
+    if (typeof row.request !== "string" || !row.request.trim() || !Array.isArray(routes) || routes.some((r) => !(ROUTES as readonly unknown[]).includes(r))) {
+      throw new ConfigurationError(`${where} needs a non-empty "request" and "expected_agents" naming routes among ${ROUTES.join(", ")}.`, "Fix or remove the row.");
+    }
+    if (routes.length === 0) examples.push({ route: CLARIFY_ROUTE, text: row.request });
+    else if (routes.length === 1) examples.push({ route: String(routes[0]), text: row.request });
+  });
+  return examples;
+}
+
+export function appRouteExamples(env: NodeJS.ProcessEnv = process.env): RouteExample[] {
   const examples: RouteExample[] = [];
   for (const route of ROUTES) for (const text of ROUTE_DIRECTORY[route].examples) examples.push({ route, text });
   for (const [route, tools] of Object.entries(DOMAIN_TOOLS)) {
@@ -87,6 +137,8 @@ export function appRouteExamples(): RouteExample[] {
   }
   for (const text of WEEKLY_BRIEF_EXTRA) examples.push({ route: "weekly_brief", text });
   for (const [route, texts] of Object.entries(ROUTER_EXTRA)) for (const text of texts) examples.push({ route: route === "clarify" ? CLARIFY_ROUTE : route, text });
+  const labelled = routerExamplesFile(env);
+  if (labelled) examples.push(...labelledRouteExamples(labelled));
   // The same text under two routes would only blur both; keep the first.
   const seen = new Set<string>();
   return examples.filter((e) => {
