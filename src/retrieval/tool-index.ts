@@ -11,6 +11,7 @@
  *   and scored in one pass (`VectorMatrix`), which is several times faster than the store's search.
  * - Keyword half: BM25F over name, description, parameters and examples (`bm25.ts`).
  * - Fusion (`fusion.ts`): weighted sum of cosine and scaled BM25; see the README for the measurements.
+ * - Re-ranking (`rerank.ts`): a fitted linear model re-orders the head of the whole request's fused ranking.
  * - Multi-task requests (`query-split.ts`) are ranked whole and per task, and the rankings merged so that every
  *   task that matches a tool well gets one into the top k (`coverRankings`).
  *
@@ -28,6 +29,7 @@ import { Bm25Index, type Bm25Options } from "./bm25.js";
 import { DEFAULT_FUSION, fuse, type FusionOptions, type Fused } from "./fusion.js";
 import { embeddingTexts, keywordFields, validateCatalog, type ToolDocument } from "./tool-document.js";
 import { coverRankings, splitQuery } from "./query-split.js";
+import { RerankContext } from "./rerank.js";
 import { retrievalEmbeddings } from "./embeddings.js";
 import { CachedEmbeddings } from "./embedding-cache.js";
 
@@ -76,6 +78,13 @@ export interface ToolIndexOptions {
   denseCandidates?: number;
   /** Rank the task parts of a multi-task request separately (`query-split.ts`). @default true */
   splitQueries?: boolean;
+  /**
+   * Re-rank the head of the whole request's fused ranking with the fitted linear model of `rerank.ts`
+   * (name-word and parameter-name matches, BM25 per field). Applies when dense scores exist.
+   * @default true
+   * @example ToolIndex.build(docs, { rerank: false }) // the fused ranking alone, for comparison
+   */
+  rerank?: boolean;
   /** Texts embedded per tool. @default `embeddingTexts` */
   texts?: (doc: ToolDocument) => string[];
   /** Where the one-time fallback warning goes. @default console.warn */
@@ -155,6 +164,7 @@ export class ToolIndex {
     private readonly options: ToolIndexOptions,
     private readonly queryEmbeddings?: Embeddings,
     private readonly matrix?: VectorMatrix,
+    private readonly reranker?: RerankContext,
   ) {
     this.byName = new Map(docs.map((d, i) => [d.name, i]));
     this.denseReady = denseReady;
@@ -226,7 +236,8 @@ export class ToolIndex {
       }
       progress({ phase: "store", done: Math.min(i + CHUNK, ops.length), total: ops.length });
     }
-    const index = new ToolIndex(catalog, store, namespace, bm25, denseReady, options, queryEmbeddings, matrix);
+    const reranker = options.rerank === false ? undefined : new RerankContext(catalog);
+    const index = new ToolIndex(catalog, store, namespace, bm25, denseReady, options, queryEmbeddings, matrix, reranker);
     if (!denseReady) index.warned = true;
     return index;
   }
@@ -290,7 +301,9 @@ export class ToolIndex {
     for (const text of [query, ...parts]) {
       const raw = await this.scoreText(text, scope);
       if (raw.fallback) fallback = raw.fallback;
-      lists.push(fuse(raw, fusion));
+      const fused = fuse(raw, fusion);
+      // Only the whole request is re-ranked (see rerank.ts), and only with dense scores (its features assume them).
+      lists.push(this.reranker && lists.length === 0 && raw.dense ? this.reranker.rerank(text, fused) : fused);
     }
     const ranked = coverRankings(lists, (f) => String(f.index), scope.candidates.length);
     const best = Math.max(0, ...lists.map((l) => l[0]?.score ?? 0));

@@ -1,0 +1,257 @@
+/**
+ * Re-ranker experiments (not a bench): `npx tsx bench/retrieval-rerank.ts`.
+ *
+ * Honest-number rules: it loads BFCL's NON-target categories (simple_python, live_simple, parallel, live_parallel;
+ * every split) as the training set, and only the DEV split of the target groups (multiple+parallel_multiple,
+ * live_multiple+live_parallel_multiple) for validation. Test queries of the target groups are never loaded.
+ * Query vectors are cached in `.data/rerank-queries.json`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Bm25Index } from "../src/retrieval/bm25.js";
+import { RERANK_DEPTH, RERANK_FEATURES, RERANK_WEIGHTS, RerankContext } from "../src/retrieval/rerank.js";
+import { retrievalEmbeddings } from "../src/retrieval/embeddings.js";
+import { DEFAULT_FUSION, fuse, type Fused } from "../src/retrieval/fusion.js";
+import { coverRankings, splitQuery } from "../src/retrieval/query-split.js";
+import { keywordFields } from "../src/retrieval/tool-document.js";
+import { DEFAULT_FIELD_WEIGHTS, ToolIndex, type KeywordField } from "../src/retrieval/tool-index.js";
+import { benchmarksDir, bfclDataset, metatoolDataset, appDataset, type BenchDataset, type BenchQuery } from "./retrieval-data.js";
+
+const TARGET_GROUPS = new Set(["multiple+parallel_multiple", "live_multiple+live_parallel_multiple"]);
+const TRAIN_GROUPS = new Set(["simple", "parallel"]);
+
+export function allowedQueries(data: BenchDataset): BenchQuery[] {
+  if (data.name !== "bfcl") return data.queries.filter((q) => q.split === "dev" && q.gold.length > 0);
+  return data.queries.filter((q) => q.gold.length > 0 && (TRAIN_GROUPS.has(q.group) || (TARGET_GROUPS.has(q.group) && q.split === "dev")));
+}
+
+export interface Prepared {
+  data: BenchDataset;
+  queries: { q: BenchQuery; texts: string[]; dense: Float64Array[] }[];
+  bm25: Bm25Index<KeywordField>;
+  context: RerankContext;
+  /** Unit main-text vector per tool (row of its first text). */
+  toolVec: Float32Array[];
+}
+
+export async function prepare(data: BenchDataset, queries: BenchQuery[]): Promise<Prepared> {
+  const { embeddings } = retrievalEmbeddings(process.env, { cacheDir: path.resolve(".data/tune-embeddings") });
+  const index = await ToolIndex.build(data.catalog, { embeddings, denseCandidates: 100_000 });
+  const cacheFile = path.resolve(`.data/rerank-queries-${data.name}.json`);
+  const cache: Record<string, number[]> = fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, "utf8")) : {};
+  const items = queries.map((q) => ({ q, texts: [q.query, ...splitQuery(q.query)] }));
+  const missing = [...new Set(items.flatMap((i) => i.texts))].filter((t) => !cache[t]);
+  for (let i = 0; i < missing.length; i += 64) {
+    const chunk = missing.slice(i, i + 64);
+    const { denseQueryText } = await import("../src/retrieval/tool-index.js");
+    const vecs = await embeddings.embedDocuments(chunk.map(denseQueryText));
+    chunk.forEach((t, j) => (cache[t] = vecs[j]!.map((x) => Math.round(x * 1e5) / 1e5)));
+    process.stderr.write(`  embedded ${Math.min(i + 64, missing.length)}/${missing.length}\n`);
+  }
+  if (missing.length) fs.writeFileSync(cacheFile, JSON.stringify(cache));
+  const matrix = (index as unknown as { matrix: { bestScores(q: number[], n: number): Float64Array } }).matrix;
+  const mx = (index as unknown as { matrix: { rows: Float32Array; owner: Int32Array; dims: number } }).matrix;
+  const toolVec: Float32Array[] = [];
+  for (let r = mx.owner.length - 1; r >= 0; r--) toolVec[mx.owner[r]!] = mx.rows.subarray(r * mx.dims, (r + 1) * mx.dims);
+  const out = items.map((it) => ({ ...it, dense: it.texts.map((t) => matrix.bestScores(cache[t]!, data.catalog.length)) }));
+  const kf = data.catalog.map(keywordFields);
+  const bm25 = new Bm25Index<KeywordField>(kf.map((fields) => ({ fields })), DEFAULT_FIELD_WEIGHTS);
+  return {
+    data,
+    queries: out,
+    bm25,
+    context: new RerankContext(data.catalog),
+    toolVec,
+  };
+}
+
+export const FEATURES: readonly string[] = RERANK_FEATURES;
+
+export interface Cand extends Fused {
+  f: number[];
+}
+
+/** Top-N fused candidates of one text with their features (the index's own feature code). */
+export function candidates(p: Prepared, text: string, dense: Float64Array, n: number): Cand[] {
+  const all = p.data.catalog.map((_, i) => i);
+  const fused = fuse({ candidates: all, dense, keyword: p.bm25.scores(text), keywordCeiling: p.bm25.ceiling(text) }, DEFAULT_FUSION).slice(0, n);
+  const feats = p.context.features(text, fused);
+  return fused.map((c, i) => ({ ...c, f: feats[i]! }));
+}
+
+export function cosine(p: Prepared, a: number, b: number): number {
+  const x = p.toolVec[a]!, y = p.toolVec[b]!;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!;
+  return s;
+}
+
+/** coverRankings with a near-duplicate penalty: value x (1 - lambda * max(0, sim - tau) / (1 - tau)). */
+export function diverseCover(p: Prepared, lists: Cand[][], o: { decay: number; lambda: number; tau: number; wholeDecay?: number; depth?: number }): Cand[] {
+  if (lists.length === 1) return lists[0]!;
+  const out: Cand[] = [];
+  const taken = new Set<number>();
+  const picked = lists.map(() => 0);
+  const depth = o.depth ?? 10;
+  while (out.length < depth) {
+    let best: { j: number; c: Cand; v: number } | undefined;
+    lists.forEach((list, j) => {
+      const d = j === 0 && o.wholeDecay !== undefined ? o.wholeDecay : o.decay;
+      for (const c of list.slice(0, 10)) {
+        if (taken.has(c.index)) continue;
+        let sim = 0;
+        for (const t of out) sim = Math.max(sim, cosine(p, c.index, t.index));
+        const pen = o.lambda * Math.max(0, sim - o.tau) / (1 - o.tau);
+        const v = c.score * d ** picked[j]! * (1 - pen);
+        if (!best || v > best.v) best = { j, c, v };
+      }
+    });
+    if (!best) break;
+    taken.add(best.c.index);
+    picked[best.j]!++;
+    out.push(best.c);
+  }
+  return [...out, ...coverRankings(lists, (f) => String(f.index), 30).filter((c) => !taken.has(c.index))];
+}
+
+export type Model = { weights: number[]; bias: number; keepScores?: boolean; linear?: boolean; only?: "whole" | "parts" | "unsplit" };
+
+/** Listwise (softmax over one query's candidates) logistic model: cross-entropy of the gold tools. */
+export function fitListwise(groups: { X: number[][]; y: number[] }[], opts: { l2?: number; iters?: number; lr?: number } = {}) {
+  const all = groups.flatMap((g) => g.X);
+  const d = all[0]!.length;
+  const mu = new Array(d).fill(0), sd = new Array(d).fill(0);
+  for (const x of all) x.forEach((v, j) => (mu[j] += v / all.length));
+  for (const x of all) x.forEach((v, j) => (sd[j] += (v - mu[j]) ** 2 / all.length));
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]) || 1;
+  const Z = groups.filter((g) => g.y.some((v) => v)).map((g) => ({ Z: g.X.map((x) => x.map((v, j) => (v - mu[j]) / sd[j])), y: g.y }));
+  const w = new Array(d).fill(0);
+  const l2 = opts.l2 ?? 1e-3, lr = opts.lr ?? 0.5;
+  // Adam-free plain gradient descent with momentum.
+  const v = new Array(d).fill(0);
+  for (let it = 0; it < (opts.iters ?? 300); it++) {
+    const g = new Array(d).fill(0);
+    for (const { Z: zs, y } of Z) {
+      const s = zs.map((z) => z.reduce((a, zj, j) => a + w[j] * zj, 0));
+      const mx = Math.max(...s);
+      const e = s.map((x) => Math.exp(x - mx));
+      const sum = e.reduce((a, x) => a + x, 0);
+      const npos = y.filter((t) => t).length;
+      zs.forEach((z, i) => {
+        const coef = e[i]! / sum - (y[i] ? 1 / npos : 0);
+        for (let j = 0; j < d; j++) g[j] += coef * z[j]!;
+      });
+    }
+    for (let j = 0; j < d; j++) {
+      v[j] = 0.9 * v[j] - lr * (g[j] / Z.length + l2 * w[j]);
+      w[j] += v[j];
+    }
+  }
+  const raw = w.map((wj, j) => wj / sd[j]);
+  return { weights: raw, bias: 0 };
+}
+
+export function rerank(cands: Cand[], model: Model | undefined): Cand[] {
+  if (!model) return cands;
+  if (model.keepScores) {
+    // Order by the model, keep the list's fused score sequence (absolute scale for the coverage merge).
+    const scores = cands.map((c) => c.score);
+    return cands
+      .map((c) => ({ c, s: c.f.reduce((a, v, j) => a + model.weights[j]! * v, model.bias) }))
+      .sort((a, b) => b.s - a.s)
+      .map(({ c }, i) => ({ ...c, score: scores[i]! }));
+  }
+  return cands
+    .map((c) => {
+      let s = model.bias;
+      c.f.forEach((v, j) => (s += model.weights[j]! * v));
+      return { ...c, score: model.linear ? s : 1 / (1 + Math.exp(-s)) };
+    })
+    .sort((a, b) => b.score - a.score);
+}
+
+export function recallOf(p: Prepared, model: Model | undefined, opts: { n?: number; split?: boolean; filter?: (q: BenchQuery) => boolean; merge?: (p: Prepared, lists: Cand[][]) => Cand[] } = {}) {
+  const per = new Map<string, number[]>();
+  for (const { q, texts, dense } of p.queries) {
+    if (opts.filter && !opts.filter(q)) continue;
+    const useTexts = opts.split === false ? texts.slice(0, 1) : texts;
+    const use = (j: number) => !model?.only || (model.only === "whole" ? j === 0 : model.only === "parts" ? j > 0 : useTexts.length === 1);
+    const lists = useTexts.map((t, j) => rerank(candidates(p, t, dense[j]!, opts.n ?? 30), use(j) ? model : undefined));
+    const ranked = (opts.merge ? opts.merge(p, lists) : coverRankings(lists, (f) => String(f.index), 30)).map((c) => p.data.catalog[c.index]!.name);
+    const top5 = new Set(ranked.slice(0, 5));
+    const r = q.gold.filter((g) => top5.has(g)).length / q.gold.length;
+    const cat = p.data.name === "bfcl" ? q.id.replace(/_[\d-]+$/, "") : q.group;
+    const key = `${cat}${texts.length > 1 ? "/split" : ""}`;
+    if (!per.has(key)) per.set(key, []);
+    per.get(key)!.push(r);
+  }
+  return Object.fromEntries([...per].sort().map(([k, v]) => [`${k}(${v.length})`, Number((v.reduce((a, x) => a + x, 0) / v.length).toFixed(3))]));
+}
+
+export function trainingGroups(p: Prepared, filter: (q: BenchQuery) => boolean, n = 30, mask?: boolean[]) {
+  const out: { X: number[][]; y: number[] }[] = [];
+  for (const { q, texts, dense } of p.queries) {
+    if (!filter(q)) continue;
+    const cs = candidates(p, texts[0]!, dense[0]!, n);
+    out.push({ X: cs.map((c) => (mask ? c.f.map((v, j) => (mask[j] ? v : 0)) : c.f)), y: cs.map((c) => (q.gold.includes(p.data.catalog[c.index]!.name) ? 1 : 0)) });
+  }
+  return out;
+}
+
+export function trainingSet(p: Prepared, filter: (q: BenchQuery) => boolean, n = 30, split = false) {
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (const { q, texts, dense } of p.queries) {
+    if (!filter(q)) continue;
+    const useTexts = split ? texts : texts.slice(0, 1);
+    useTexts.forEach((t, j) => {
+      for (const c of candidates(p, t, dense[j]!, n)) {
+        X.push(c.f);
+        y.push(q.gold.includes(p.data.catalog[c.index]!.name) ? 1 : 0);
+      }
+    });
+  }
+  return { X, y };
+}
+
+/** MetaTool dev queries used for fitting (the other half validates). */
+const fitHalf = (q: BenchQuery) => q.id.charCodeAt(q.id.length - 1) % 2 === 0;
+
+async function main() {
+  const dir = benchmarksDir();
+  const bfcl = bfclDataset(dir);
+  const p = await prepare(bfcl, allowedQueries(bfcl));
+  const meta = metatoolDataset(dir, 2000);
+  const pm = await prepare(meta, allowedQueries(meta).filter((q) => q.group === "single-tool"));
+  const app = await appDataset();
+  const pa = await prepare(app, allowedQueries(app));
+  const row = (label: string, m: Model | undefined, merge?: (p: Prepared, lists: Cand[][]) => Cand[]) => {
+    const b = recallOf(p, m, { merge });
+    const pick = (k: string) => Object.entries(b).filter(([x]) => x.replace(/\(.*/, "").replace("/split", "") === k).map(([x, v]) => `${x}=${v}`).join(" ");
+    const one = (r: Record<string, number>) => Object.entries(r).map(([x, v]) => `${x}=${v}`).join(" ");
+    console.log(`\n${label}\n  target dev: ${["multiple", "parallel_multiple", "live_multiple", "live_parallel_multiple"].map(pick).join(" ")}`);
+    console.log(`  fit (BFCL non-target): ${["simple_python", "live_simple", "parallel", "live_parallel"].map(pick).join(" ")}`);
+    console.log(`  MetaTool dev fit half: ${one(recallOf(pm, m, { filter: fitHalf, merge }))} | held-out half: ${one(recallOf(pm, m, { filter: (q) => !fitHalf(q), merge }))}`);
+    console.log(`  app dev (all 54 tools): ${one(recallOf(pa, m, { merge }))}`);
+  };
+  row("fused ranking (no re-ranker)", undefined);
+  row("re-ranker with the weights in src/retrieval/rerank.ts", { weights: [...RERANK_WEIGHTS], bias: 0, keepScores: true, only: "whole" });
+  if (process.env.REFIT !== "0") {
+    const isFit = (q: BenchQuery) => TRAIN_GROUPS.has(q.group);
+    const groups = [...trainingGroups(p, isFit, RERANK_DEPTH), ...trainingGroups(pm, fitHalf, RERANK_DEPTH)];
+    const fitted = fitListwise(groups, { l2: 0.01 });
+    console.log(`\nrefitted on ${groups.length} requests:\nexport const RERANK_WEIGHTS: readonly number[] = [${fitted.weights.map((w) => Number(w.toFixed(3))).join(", ")}];`);
+    row("refitted weights", { ...fitted, keepScores: true, only: "whole" });
+    row("refitted weights, also on the parts of multi-task requests", { ...fitted, keepScores: true });
+  }
+  if (process.env.DIVERSITY) {
+    for (const [lambda, tau] of [[0.5, 0.7], [1, 0.8]] as const) row(`near-duplicate penalty lambda ${lambda} tau ${tau}`, undefined, (pp, lists) => diverseCover(pp, lists, { decay: 0.5, lambda, tau }));
+  }
+}
+
+if (process.argv[1]?.endsWith("retrieval-rerank.ts")) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
