@@ -1,7 +1,10 @@
 import { describe, it, expect } from "vitest";
 import { EmbeddingRouter, CLARIFY_ROUTE, decideFastRoute, fastRouterSettings, requestParts, namesSomething, DEFAULT_FAST_ROUTER } from "./embedding-router.js";
 import { routeRequest } from "./route-request.js";
-import { appRouteExamples } from "./route-examples.js";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { appRouteExamples, labelledRouteExamples, routerExampleFiles } from "./route-examples.js";
 import { ScriptedChatModel } from "../models/scripted-model.js";
 import { ConfigurationError } from "../errors.js";
 import { EntityEvidence } from "./entity-evidence.js";
@@ -129,5 +132,45 @@ describe("routeRequest", () => {
     await routeRequest("Where is the parcel of ORD-10500?", { model: () => model, router, settings: { ...fastRouterSettings({}), minScore: 2 } });
     const system = String(model.calls[0]!.messages[0]!.content);
     expect(system).toContain("Labelled requests similar to this one:\n- shipping: Where is my order ORD-10233?");
+  });
+});
+
+describe("labelled router examples", () => {
+  const write = (lines: string[]) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keel-router-examples-"));
+    const file = path.join(dir, "router-examples.jsonl");
+    fs.writeFileSync(file, lines.join("\n"));
+    return file;
+  };
+
+  it("a one-route row is an example of its route, a [] row of the vague requests; several routes are left out", () => {
+    const file = write([
+      JSON.stringify({ id: "x1", request: "where is ORD-10001", expected_agents: ["shipping"] }),
+      JSON.stringify({ id: "x2", request: "hmm?", expected_agents: [] }),
+      "",
+      JSON.stringify({ id: "x3", request: "refund and reship ORD-10002", expected_agents: ["finance", "shipping"] }),
+    ]);
+    expect(labelledRouteExamples(file)).toEqual([
+      { route: "shipping", text: "where is ORD-10001" },
+      { route: CLARIFY_ROUTE, text: "hmm?" },
+    ]);
+    const texts = appRouteExamples({ KEEL_ROUTER_EXAMPLES: file }).map((e) => e.text);
+    expect(texts).toContain("where is ORD-10001");
+    expect(appRouteExamples({ KEEL_ROUTER_EXAMPLES: "off" }).map((e) => e.text)).not.toContain("where is ORD-10001");
+  });
+
+  it.each([
+    ["not json", /router-examples\.jsonl:2 is not valid JSON/],
+    [JSON.stringify({ request: "x", expected_agents: ["billing"] }), /router-examples\.jsonl:2 needs .*expected_agents/],
+    [JSON.stringify({ request: "", expected_agents: ["finance"] }), /router-examples\.jsonl:2 needs a non-empty "request"/],
+  ])("a malformed row (%s) is refused naming the file and line", (bad, message) => {
+    const file = write([JSON.stringify({ request: "ok", expected_agents: ["finance"] }), bad]);
+    expect(() => labelledRouteExamples(file)).toThrow(message);
+    expect(() => labelledRouteExamples(`${file}.missing`)).toThrow(ConfigurationError);
+  });
+
+  it("reads every config/router-examples*.jsonl by default", () => {
+    expect(routerExampleFiles({}).length).toBeGreaterThan(0);
+    expect(routerExampleFiles({}).every((f) => /config[\\/]router-examples.*\.jsonl$/.test(f))).toBe(true);
   });
 });

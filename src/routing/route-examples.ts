@@ -88,13 +88,20 @@ const ROUTER_EXTRA: Record<string, string[]> = {
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /**
- * Where labelled requests are read from: JSONL rows `{"id", "request", "expected_agents"}`; `off` reads none.
- * @example KEEL_ROUTER_EXAMPLES=/etc/keel/router-examples.jsonl
+ * Files of labelled requests, JSONL rows `{"id", "request", "expected_agents"}`: by default every
+ * `config/router-examples*.jsonl`; `KEEL_ROUTER_EXAMPLES` gives a comma-separated list instead, or `off` for none.
+ * @example KEEL_ROUTER_EXAMPLES=/etc/keel/router-examples.jsonl,/etc/keel/promoted.jsonl
  */
-export function routerExamplesFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function routerExampleFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   const value = env.KEEL_ROUTER_EXAMPLES?.trim();
-  if (value === "off") return undefined;
-  return value ? path.resolve(value) : path.join(PACKAGE_ROOT, "config", "router-examples.jsonl");
+  if (value === "off") return [];
+  if (value) return value.split(",").map((f) => path.resolve(f.trim())).filter(Boolean);
+  const dir = path.join(PACKAGE_ROOT, "config");
+  return fs
+    .readdirSync(dir)
+    .filter((name) => /^router-examples.*\.jsonl$/.test(name))
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 /**
@@ -137,8 +144,7 @@ export function appRouteExamples(env: NodeJS.ProcessEnv = process.env): RouteExa
   }
   for (const text of WEEKLY_BRIEF_EXTRA) examples.push({ route: "weekly_brief", text });
   for (const [route, texts] of Object.entries(ROUTER_EXTRA)) for (const text of texts) examples.push({ route: route === "clarify" ? CLARIFY_ROUTE : route, text });
-  const labelled = routerExamplesFile(env);
-  if (labelled) examples.push(...labelledRouteExamples(labelled));
+  for (const file of routerExampleFiles(env)) examples.push(...labelledRouteExamples(file));
   // The same text under two routes would only blur both; keep the first.
   const seen = new Set<string>();
   return examples.filter((e) => {
