@@ -3,6 +3,8 @@
  *
  *   npx tsx bench/routing-tune.ts [--data evals/datasets/routing.jsonl] [--split dev]
  *
+ * (`--data evals/datasets/routing-tune.jsonl` is the set written for this: blind to the router's examples.)
+ *
  * Scores every row once (embedding router rankings and the fallback model's decision), then tries a grid of
  * thresholds with the pure decision rule and prints the settings with the largest fast share whose fast-path
  * accuracy is at least 0.98, with their overall accuracy.
@@ -22,9 +24,11 @@ const threshold = routingThreshold();
 const key = (routes: string[]) => JSON.stringify([...new Set(routes)].sort());
 const scored: { scored: ScoredRequest; expected: string; modelOk: boolean }[] = [];
 for (const row of rows) {
-  const decision = await decideRoute(model, row.request);
+  const rowScores = await router.score(row.request);
+  // The model sees the router's nearest examples, as in routeRequest.
+  const decision = await decideRoute(model, row.request, (rowScores.similar ?? []).map(({ route, text }) => ({ route, text })));
   const modelRoutes = decision.confidence < threshold ? [] : decision.routes;
-  scored.push({ scored: await router.score(row.request), expected: key(row.expected), modelOk: key(modelRoutes) === key(row.expected) });
+  scored.push({ scored: rowScores, expected: key(row.expected), modelOk: key(modelRoutes) === key(row.expected) });
 }
 const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toFixed(3)));
 const results: { s: Omit<FastRouterSettings, "enabled">; share: number; fastAcc: number; overall: number }[] = [];
