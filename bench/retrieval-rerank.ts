@@ -13,7 +13,7 @@ import { RERANK_DEPTH, RERANK_FEATURES, RERANK_WEIGHTS, RerankContext } from "..
 import { retrievalEmbeddings } from "../src/retrieval/embeddings.js";
 import { DEFAULT_FUSION, fuse, type Fused } from "../src/retrieval/fusion.js";
 import { coverRankings, splitQuery } from "../src/retrieval/query-split.js";
-import { keywordFields } from "../src/retrieval/tool-document.js";
+import { keywordFields, parameterTexts } from "../src/retrieval/tool-document.js";
 import { DEFAULT_FIELD_WEIGHTS, ToolIndex, type KeywordField } from "../src/retrieval/tool-index.js";
 import { benchmarksDir, bfclDataset, metatoolDataset, appDataset, type BenchDataset, type BenchQuery } from "./retrieval-data.js";
 
@@ -65,7 +65,9 @@ export async function prepare(data: BenchDataset, queries: BenchQuery[]): Promis
   };
 }
 
-export const FEATURES: readonly string[] = RERANK_FEATURES;
+/** Candidate features tried in the bench only (EXTRA=numGap,descLen,...). */
+const EXTRA = (process.env.EXTRA ?? "").split(",").filter(Boolean);
+export const FEATURES: readonly string[] = [...RERANK_FEATURES, ...EXTRA];
 
 export interface Cand extends Fused {
   f: number[];
@@ -76,7 +78,24 @@ export function candidates(p: Prepared, text: string, dense: Float64Array, n: nu
   const all = p.data.catalog.map((_, i) => i);
   const fused = fuse({ candidates: all, dense, keyword: p.bm25.scores(text), keywordCeiling: p.bm25.ceiling(text) }, DEFAULT_FUSION).slice(0, n);
   const feats = p.context.features(text, fused);
-  return fused.map((c, i) => ({ ...c, f: feats[i]! }));
+  if (EXTRA.length === 0) return fused.map((c, i) => ({ ...c, f: feats[i]! }));
+  const numbers = Math.min((text.match(/\b\d+(?:\.\d+)?\b/g) ?? []).length, 8);
+  const quoted = Math.min((text.match(/'[^']+'|"[^"]+"/g) ?? []).length, 6);
+  return fused.map((c, i) => {
+    const doc = p.data.catalog[c.index]!;
+    const params = parameterTexts(doc.parameters);
+    const props = ((doc.parameters as { properties?: Record<string, { type?: string }> } | undefined)?.properties ?? {});
+    const numeric = Object.values(props).filter((x) => x && (x.type === "integer" || x.type === "number" || x.type === "float")).length;
+    const required = ((doc.parameters as { required?: unknown[] } | undefined)?.required ?? []).length;
+    const extra: Record<string, number> = {
+      numGap: Math.abs(numbers - numeric) / 4,
+      reqGap: Math.abs(numbers + quoted - required) / 4,
+      descLen: Math.log1p(doc.description.length) / 6,
+      paramCount: Math.log1p(params.length),
+      denseXkw: (c.dense ?? 0) * c.keyword,
+    };
+    return { ...c, f: [...feats[i]!, ...EXTRA.map((e) => extra[e]!)] };
+  });
 }
 
 export function cosine(p: Prepared, a: number, b: number): number {
@@ -235,14 +254,25 @@ async function main() {
     console.log(`  app dev (all 54 tools): ${one(recallOf(pa, m, { merge }))}`);
   };
   row("fused ranking (no re-ranker)", undefined);
-  row("re-ranker with the weights in src/retrieval/rerank.ts", { weights: [...RERANK_WEIGHTS], bias: 0, keepScores: true, only: "whole" });
+  if (EXTRA.length === 0) row("re-ranker with the weights in src/retrieval/rerank.ts", { weights: [...RERANK_WEIGHTS], bias: 0, keepScores: true, only: "whole" });
   if (process.env.REFIT !== "0") {
     const isFit = (q: BenchQuery) => TRAIN_GROUPS.has(q.group);
     const groups = [...trainingGroups(p, isFit, RERANK_DEPTH), ...trainingGroups(pm, fitHalf, RERANK_DEPTH)];
     const fitted = fitListwise(groups, { l2: 0.01 });
     console.log(`\nrefitted on ${groups.length} requests:\nexport const RERANK_WEIGHTS: readonly number[] = [${fitted.weights.map((w) => Number(w.toFixed(3))).join(", ")}];`);
     row("refitted weights", { ...fitted, keepScores: true, only: "whole" });
-    row("refitted weights, also on the parts of multi-task requests", { ...fitted, keepScores: true });
+    if (!process.env.EXTRA) row("refitted weights, also on the parts of multi-task requests", { ...fitted, keepScores: true });
+  }
+  if (process.env.MERGE) {
+    const mm = await prepare(meta, meta.queries.filter((q) => q.group === "multi-tool"));
+    const model: Model = { weights: [...RERANK_WEIGHTS], bias: 0, keepScores: true, only: "whole" };
+    for (const decay of [0.3, 0.4, 0.5, 0.6, 0.7]) {
+      for (const wd of [undefined, 0.3, 0.7]) {
+        const merge = (pp: Prepared, lists: Cand[][]) => diverseCover(pp, lists, { decay, lambda: 0, tau: 0.5, ...(wd !== undefined ? { wholeDecay: wd } : {}) });
+        row(`merge decay ${decay} whole decay ${wd ?? decay}`, model, merge);
+        console.log(`  MetaTool multi-tool (all): ${JSON.stringify(recallOf(mm, model, { merge }))}`);
+      }
+    }
   }
   if (process.env.DIVERSITY) {
     for (const [lambda, tau] of [[0.5, 0.7], [1, 0.8]] as const) row(`near-duplicate penalty lambda ${lambda} tau ${tau}`, undefined, (pp, lists) => diverseCover(pp, lists, { decay: 0.5, lambda, tau }));
