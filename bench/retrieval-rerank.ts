@@ -55,7 +55,9 @@ export async function prepare(data: BenchDataset, queries: BenchQuery[]): Promis
   for (let r = mx.owner.length - 1; r >= 0; r--) toolVec[mx.owner[r]!] = mx.rows.subarray(r * mx.dims, (r + 1) * mx.dims);
   const out = items.map((it) => ({ ...it, dense: it.texts.map((t) => matrix.bestScores(cache[t]!, data.catalog.length)) }));
   const kf = data.catalog.map(keywordFields);
-  const bm25 = new Bm25Index<KeywordField>(kf.map((fields) => ({ fields })), DEFAULT_FIELD_WEIGHTS);
+  const fw = process.env.FIELDS?.split(",").map(Number);
+  const weights = fw ? { name: fw[0]!, description: fw[1]!, parameters: fw[2]!, examples: fw[3]! } : DEFAULT_FIELD_WEIGHTS;
+  const bm25 = new Bm25Index<KeywordField>(kf.map((fields) => ({ fields })), weights, { k1: Number(process.env.K1 ?? 1.2), b: Number(process.env.B ?? 0.75) });
   return {
     data,
     queries: out,
@@ -76,7 +78,7 @@ export interface Cand extends Fused {
 /** Top-N fused candidates of one text with their features (the index's own feature code). */
 export function candidates(p: Prepared, text: string, dense: Float64Array, n: number): Cand[] {
   const all = p.data.catalog.map((_, i) => i);
-  const fused = fuse({ candidates: all, dense, keyword: p.bm25.scores(text), keywordCeiling: p.bm25.ceiling(text) }, DEFAULT_FUSION).slice(0, n);
+  const fused = fuse({ candidates: all, dense, keyword: p.bm25.scores(text), keywordCeiling: p.bm25.ceiling(text) }, FUSION).slice(0, n);
   const feats = p.context.features(text, fused);
   if (EXTRA.length === 0) return fused.map((c, i) => ({ ...c, f: feats[i]! }));
   const numbers = Math.min((text.match(/\b\d+(?:\.\d+)?\b/g) ?? []).length, 8);
@@ -189,13 +191,13 @@ export function rerank(cands: Cand[], model: Model | undefined): Cand[] {
     .sort((a, b) => b.score - a.score);
 }
 
-export function recallOf(p: Prepared, model: Model | undefined, opts: { n?: number; split?: boolean; filter?: (q: BenchQuery) => boolean; merge?: (p: Prepared, lists: Cand[][]) => Cand[] } = {}) {
+export function recallOf(p: Prepared, model: Model | undefined, opts: { n?: number; split?: boolean; filter?: (q: BenchQuery) => boolean; merge?: (p: Prepared, lists: Cand[][]) => Cand[]; parts?: Model } = {}) {
   const per = new Map<string, number[]>();
   for (const { q, texts, dense } of p.queries) {
     if (opts.filter && !opts.filter(q)) continue;
     const useTexts = opts.split === false ? texts.slice(0, 1) : texts;
     const use = (j: number) => !model?.only || (model.only === "whole" ? j === 0 : model.only === "parts" ? j > 0 : useTexts.length === 1);
-    const lists = useTexts.map((t, j) => rerank(candidates(p, t, dense[j]!, opts.n ?? 30), use(j) ? model : undefined));
+    const lists = useTexts.map((t, j) => rerank(candidates(p, t, dense[j]!, opts.n ?? DEPTH), j > 0 && opts.parts ? opts.parts : use(j) ? model : undefined));
     const ranked = (opts.merge ? opts.merge(p, lists) : coverRankings(lists, (f) => String(f.index), 30)).map((c) => p.data.catalog[c.index]!.name);
     const top5 = new Set(ranked.slice(0, 5));
     const r = q.gold.filter((g) => top5.has(g)).length / q.gold.length;
@@ -217,6 +219,19 @@ export function trainingGroups(p: Prepared, filter: (q: BenchQuery) => boolean, 
   return out;
 }
 
+/** One group per task part of the split requests (every gold tool of the request counts as a hit). */
+export function partGroups(p: Prepared, filter: (q: BenchQuery) => boolean, n = 30) {
+  const out: { X: number[][]; y: number[] }[] = [];
+  for (const { q, texts, dense } of p.queries) {
+    if (!filter(q)) continue;
+    for (let j = 1; j < texts.length; j++) {
+      const cs = candidates(p, texts[j]!, dense[j]!, n);
+      out.push({ X: cs.map((c) => c.f), y: cs.map((c) => (q.gold.includes(p.data.catalog[c.index]!.name) ? 1 : 0)) });
+    }
+  }
+  return out;
+}
+
 export function trainingSet(p: Prepared, filter: (q: BenchQuery) => boolean, n = 30, split = false) {
   const X: number[][] = [];
   const y: number[] = [];
@@ -232,6 +247,11 @@ export function trainingSet(p: Prepared, filter: (q: BenchQuery) => boolean, n =
   }
   return { X, y };
 }
+
+const FUSION = process.env.DENSE ? { method: "weighted" as const, denseWeight: Number(process.env.DENSE), keywordWeight: 1 - Number(process.env.DENSE) } : DEFAULT_FUSION;
+
+/** Head size re-ranked (DEPTH=... to try others; the index uses RERANK_DEPTH). */
+const DEPTH = Number(process.env.DEPTH ?? RERANK_DEPTH);
 
 /** MetaTool dev queries used for fitting (the other half validates). */
 const fitHalf = (q: BenchQuery) => q.id.charCodeAt(q.id.length - 1) % 2 === 0;
@@ -257,11 +277,25 @@ async function main() {
   if (EXTRA.length === 0) row("re-ranker with the weights in src/retrieval/rerank.ts", { weights: [...RERANK_WEIGHTS], bias: 0, keepScores: true, only: "whole" });
   if (process.env.REFIT !== "0") {
     const isFit = (q: BenchQuery) => TRAIN_GROUPS.has(q.group);
-    const groups = [...trainingGroups(p, isFit, RERANK_DEPTH), ...trainingGroups(pm, fitHalf, RERANK_DEPTH)];
+    const groups = [...trainingGroups(p, isFit, DEPTH), ...trainingGroups(pm, fitHalf, DEPTH)];
     const fitted = fitListwise(groups, { l2: 0.01 });
     console.log(`\nrefitted on ${groups.length} requests:\nexport const RERANK_WEIGHTS: readonly number[] = [${fitted.weights.map((w) => Number(w.toFixed(3))).join(", ")}];`);
     row("refitted weights", { ...fitted, keepScores: true, only: "whole" });
     if (!process.env.EXTRA) row("refitted weights, also on the parts of multi-task requests", { ...fitted, keepScores: true });
+  }
+  if (process.env.PARTS) {
+    const mm = await prepare(meta, meta.queries.filter((q) => q.group === "multi-tool"));
+    const whole: Model = { weights: [...RERANK_WEIGHTS], bias: 0, keepScores: true, only: "whole" };
+    const isFit = (q: BenchQuery) => TRAIN_GROUPS.has(q.group);
+    for (const src of ["bfcl", "bfcl+mtmulti", "bfcl+mtmulti+mtsingle"]) {
+      const groups = [...partGroups(p, isFit), ...(src.includes("mtmulti") ? partGroups(mm, () => true) : []), ...(src.includes("mtsingle") ? partGroups(pm, fitHalf) : [])];
+      for (const l2 of [0.01, 0.1]) {
+        const partModel: Model = { ...fitListwise(groups, { l2 }), keepScores: true };
+        const b = recallOf(p, whole, { parts: partModel });
+        console.log(`parts model ${src} l2 ${l2} (${groups.length} parts):`, JSON.stringify(Object.fromEntries(Object.entries(b).filter(([k]) => k.includes("split")))), "mt multi", JSON.stringify(recallOf(mm, whole, { parts: partModel })), "mt single held-out", JSON.stringify(recallOf(pm, whole, { parts: partModel, filter: (q) => !fitHalf(q) })));
+      }
+    }
+    console.log("no parts model:", JSON.stringify(Object.fromEntries(Object.entries(recallOf(p, whole)).filter(([k]) => k.includes("split")))), "mt multi", JSON.stringify(recallOf(mm, whole)));
   }
   if (process.env.MERGE) {
     const mm = await prepare(meta, meta.queries.filter((q) => q.group === "multi-tool"));
