@@ -13,7 +13,7 @@ import { RERANK_DEPTH, RERANK_FEATURES, RERANK_WEIGHTS, RerankContext } from "..
 import { retrievalEmbeddings } from "../src/retrieval/embeddings.js";
 import { DEFAULT_FUSION, fuse, type Fused } from "../src/retrieval/fusion.js";
 import { coverRankings, splitQuery } from "../src/retrieval/query-split.js";
-import { keywordFields, parameterTexts } from "../src/retrieval/tool-document.js";
+import { keywordFields, nameWords, parameterTexts } from "../src/retrieval/tool-document.js";
 import { DEFAULT_FIELD_WEIGHTS, ToolIndex, type KeywordField } from "../src/retrieval/tool-index.js";
 import { benchmarksDir, bfclDataset, metatoolDataset, appDataset, type BenchDataset, type BenchQuery } from "./retrieval-data.js";
 
@@ -30,6 +30,9 @@ export interface Prepared {
   queries: { q: BenchQuery; texts: string[]; dense: Float64Array[] }[];
   bm25: Bm25Index<KeywordField>;
   context: RerankContext;
+  /** Unit name-words vectors per tool and unit query vectors per text (EXTRA=denseName only). */
+  nameVec?: Float32Array[];
+  queryVec?: Map<string, Float32Array>;
   /** Unit main-text vector per tool (row of its first text). */
   toolVec: Float32Array[];
 }
@@ -54,6 +57,16 @@ export async function prepare(data: BenchDataset, queries: BenchQuery[]): Promis
   const toolVec: Float32Array[] = [];
   for (let r = mx.owner.length - 1; r >= 0; r--) toolVec[mx.owner[r]!] = mx.rows.subarray(r * mx.dims, (r + 1) * mx.dims);
   const out = items.map((it) => ({ ...it, dense: it.texts.map((t) => matrix.bestScores(cache[t]!, data.catalog.length)) }));
+  const unit = (v: number[]) => {
+    const n = Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1;
+    return Float32Array.from(v, (x) => x / n);
+  };
+  let nameVec: Float32Array[] | undefined;
+  let queryVec: Map<string, Float32Array> | undefined;
+  if (EXTRA.includes("denseName")) {
+    nameVec = (await embeddings.embedDocuments(data.catalog.map((d) => nameWords(d.name)))).map(unit);
+    queryVec = new Map(items.flatMap((i) => i.texts).map((t) => [t, unit(cache[t]!)]));
+  }
   const kf = data.catalog.map(keywordFields);
   const fw = process.env.FIELDS?.split(",").map(Number);
   const weights = fw ? { name: fw[0]!, description: fw[1]!, parameters: fw[2]!, examples: fw[3]! } : DEFAULT_FIELD_WEIGHTS;
@@ -63,8 +76,15 @@ export async function prepare(data: BenchDataset, queries: BenchQuery[]): Promis
     queries: out,
     bm25,
     context: new RerankContext(data.catalog),
+    ...(nameVec ? { nameVec, queryVec } : {}),
     toolVec,
   };
+}
+
+function cos(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
 }
 
 /** Candidate features tried in the bench only (EXTRA=numGap,descLen,...). */
@@ -95,6 +115,7 @@ export function candidates(p: Prepared, text: string, dense: Float64Array, n: nu
       descLen: Math.log1p(doc.description.length) / 6,
       paramCount: Math.log1p(params.length),
       denseXkw: (c.dense ?? 0) * c.keyword,
+      denseName: p.nameVec ? cos(p.nameVec[c.index]!, p.queryVec!.get(text)!) : 0,
     };
     return { ...c, f: [...feats[i]!, ...EXTRA.map((e) => extra[e]!)] };
   });
