@@ -8,6 +8,7 @@ import { tokenize } from "./bm25.js";
 import { CachedEmbeddings } from "./embedding-cache.js";
 import { CatalogError, type ToolDocument } from "./tool-document.js";
 import { ToolIndex, toolStoreIndex, type ToolIndexOptions } from "./tool-index.js";
+import { fuse } from "./fusion.js";
 
 /** Deterministic bag-of-words vectors (hashed stems), counting calls; fast enough for unit tests. */
 class WordEmbeddings extends Embeddings {
@@ -151,6 +152,24 @@ describe("ToolIndex.select", () => {
     const index = await ToolIndex.build(catalog, { embeddings, splitQueries: false });
     await index.select("First refund the customer's payment for the invoice. Then track the parcel with the carrier, please.");
     expect(embeddings.queryCalls).toBe(1);
+  });
+
+  it("re-ranks the whole request (rerank.ts): the near-duplicate whose name and parameters the request uses moves up; rerank: false keeps the fused order", async () => {
+    const restaurants: ToolDocument[] = [
+      { name: "restaurant_search", description: "Search restaurants in a city that serve a cuisine, within a distance in miles." },
+      { name: "restaurant_find_nearby", description: "Restaurants close to a location.", parameters: { type: "object", properties: { location: { type: "string" }, max_distance: { type: "number" } } } },
+      { name: "hotel_search", description: "Search hotels in a city." },
+      { name: "weather_get", description: "Current weather of a city." },
+    ];
+    const query = "find restaurants nearby serving a cuisine in the city within a distance in miles of my location";
+    const options = { embeddings: new WordEmbeddings(), warn: () => {} };
+    const plain = await ToolIndex.build(restaurants, { ...options, rerank: false });
+    const fused = fuse(await plain.rawScores(query));
+    expect((await plain.search(query, { k: 4 })).tools.map((t) => t.name)).toEqual(fused.map((f) => restaurants[f.index]!.name));
+    expect(fused[0]!.index).toBe(0);
+    const { tools } = await (await ToolIndex.build(restaurants, options)).search(query, { k: 4 });
+    expect(tools.map((t) => t.name).slice(0, 2)).toEqual(["restaurant_find_nearby", "restaurant_search"]);
+    expect(tools.map((t) => t.score)).toEqual(fused.map((f) => f.score)); // the fused scale, slot by slot
   });
 
   it("examples are their own vectors: a request phrased like an example finds its tool", async () => {
