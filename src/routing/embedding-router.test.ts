@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { EmbeddingRouter, CLARIFY_ROUTE, decideFastRoute, fastRouterSettings, requestParts, namesSomething, DEFAULT_FAST_ROUTER } from "./embedding-router.js";
-import { routeRequest } from "./route-request.js";
+import { routeRequest, withNamedRecords } from "./route-request.js";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -124,6 +124,19 @@ describe("routeRequest", () => {
     expect(await routeRequest("Please refund payment PAY-31043", { model: () => off, router, settings: fastRouterSettings({ KEEL_FAST_ROUTING: "off" }) })).toMatchObject({ source: "model" });
     expect(model.calls).toHaveLength(1);
     expect(off.calls).toHaveLength(1);
+  });
+
+  it.each([
+    // [request, model routes, model confidence, named routes, expected routes, routed (not a clarifying question)]
+    ["Void INV-20500 and reply on TCK-5001", ["support"], 0.8, ["finance", "support"], ["support", "finance"], true],
+    ["who is CUS-1907? plan and status", ["support"], 0.3, [], ["support"], true],
+    ["status of INV-20500?", [], 0.2, ["finance"], ["finance"], true],
+    ["can you look at it again", ["support"], 0.3, [], ["support"], false],
+    ["what about CUS-1907", [], 0.2, [], [], false],
+  ] as const)("withNamedRecords(%j)", (request, routes, confidence, named, expected, routed) => {
+    const decision = withNamedRecords({ routes: [...routes], confidence, reason: "model" }, request, named);
+    expect(decision.routes).toEqual(expected);
+    expect(decision.confidence >= 0.45).toBe(routed);
   });
 
   it("shows the model the nearest labelled requests as few-shot examples", async () => {

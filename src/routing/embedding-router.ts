@@ -120,6 +120,8 @@ export interface FastRoute {
   parts: PartVote[];
   /** The example requests nearest to the request and its parts (see `ScoredRequest.similar`). */
   similar: SimilarExample[];
+  /** Routes whose records the request names (see `ScoredRequest.named`). */
+  named: string[];
 }
 
 export class EmbeddingRouter {
@@ -228,27 +230,28 @@ export function decideFastRoute(scored: ScoredRequest, settings: Omit<FastRouter
   };
   const { request, ranking } = scored;
   const similar = scored.similar ?? [];
+  const named = scored.named ?? [];
   const parts: PartVote[] = scored.parts.map((p) => ({ ...p, confident: sure(p.ranking, settings.partMinScore, settings.partMinMargin) }));
   const top = ranking[0];
-  if (!top) return { routes: [], confident: false, confidence: 0, ranking, parts, similar };
+  if (!top) return { routes: [], confident: false, confidence: 0, ranking, parts, similar, named };
   const sureOfWhole = sure(ranking, settings.minScore, settings.minMargin);
   // Vague requests score low against everything, so the vague examples need only lead, not reach minScore.
   const leads = top.score - (ranking[1]?.score ?? 0) >= settings.minMargin;
   const vague = !namesSomething(request) && (top.score < settings.clarifyBelow || (top.route === CLARIFY_ROUTE && leads));
-  if (vague) return { routes: [], confident: true, confidence: top.score, ranking, parts, similar };
-  if (top.route === CLARIFY_ROUTE) return { routes: [], confident: false, confidence: top.score, ranking, parts, similar };
+  if (vague) return { routes: [], confident: true, confidence: top.score, ranking, parts, similar, named };
+  if (top.route === CLARIFY_ROUTE) return { routes: [], confident: false, confidence: top.score, ranking, parts, similar, named };
   // A whole-request route that spans every domain (the weekly brief) is not split into its domains' parts.
   if (parts.length === 0 || (sureOfWhole && WHOLE_ONLY_ROUTES.has(top.route))) {
-    return { routes: WHOLE_ONLY_ROUTES.has(top.route) ? [top.route] : withNamed([top.route], scored.named), confident: sureOfWhole, confidence: top.score, ranking, parts, similar };
+    return { routes: WHOLE_ONLY_ROUTES.has(top.route) ? [top.route] : withNamed([top.route], scored.named), confident: sureOfWhole, confidence: top.score, ranking, parts, similar, named };
   }
   // Several parts: each must be sure of its route; the routes are theirs (the whole request's best first).
   // A part nearest the vague examples ("thanks", "please") votes for nothing.
   const votes = [...new Set(parts.map((p) => p.ranking[0]!.route).filter((r) => r !== CLARIFY_ROUTE))];
-  if (votes.length === 0) return { routes: [], confident: false, confidence: top.score, ranking, parts, similar };
+  if (votes.length === 0) return { routes: [], confident: false, confidence: top.score, ranking, parts, similar, named };
   const routes = withNamed(votes.includes(top.route) ? [top.route, ...votes.filter((r) => r !== top.route)] : votes, scored.named);
   const confident = parts.every((p) => p.confident) && (routes.length > 1 || sureOfWhole);
   const confidence = Math.min(top.score, ...parts.map((p) => p.ranking[0]!.score));
-  return { routes, confident, confidence, ranking, parts, similar };
+  return { routes, confident, confidence, ranking, parts, similar, named };
 }
 
 /** The routes plus any whose records the request names (those agents hold the data the answer needs). */

@@ -6,7 +6,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { decideRoute, routingThreshold, type RouteDecision, type RoutingHint } from "../../graphs/meta/router.js";
 import type { RouteName } from "../../graphs/meta/directory.js";
-import { EmbeddingRouter, fastRouterSettings, type FastRoute, type FastRouterSettings } from "./embedding-router.js";
+import { EmbeddingRouter, fastRouterSettings, namesSomething, type FastRoute, type FastRouterSettings } from "./embedding-router.js";
 import { appRouteExamples } from "./route-examples.js";
 import { EntityEvidence } from "./entity-evidence.js";
 import { DOMAIN_TOOLS } from "../../graphs/agents/tool-index.js";
@@ -78,5 +78,18 @@ export async function routeRequest(request: string, options: RouteRequestOptions
   // The router's nearest labelled examples go into the model's prompt as few-shot hints (dynamic few-shot).
   const similar: RoutingHint[] = (fast?.similar ?? []).map(({ route, text }) => ({ route, text }));
   const decision = typeof options.model === "function" ? await decideRoute(options.model(), request, similar) : await options.model.decide(request, similar);
-  return { ...decision, source: "model", ...(fast ? { fast } : {}) };
+  return { ...withNamedRecords(decision, request, fast?.named ?? []), source: "model", ...(fast ? { fast } : {}) };
+}
+
+/**
+ * The model's decision, held to two rules about records: an agent whose records the request names (`EntityEvidence`:
+ * INV-20500 is finance's) is always among the routes, and a request naming a record, service or amount is routed,
+ * not met with a clarifying question, when the model names a route or the record names one (it says what it is about).
+ */
+export function withNamedRecords(decision: RouteDecision, request: string, named: readonly string[]): RouteDecision {
+  const routes = [...decision.routes, ...(named as RouteName[]).filter((r) => !decision.routes.includes(r))];
+  if (routes.length === 0 || !namesSomething(request)) return decision;
+  const confidence = Math.max(decision.confidence, routingThreshold());
+  const added = routes.length > decision.routes.length ? ` Records named in the request add ${routes.slice(decision.routes.length).join(", ")}.` : "";
+  return { ...decision, routes, confidence, reason: `${decision.reason}${added}` };
 }
