@@ -42,7 +42,8 @@ describe("parseRetrievalArgs", () => {
     [["--catalog", "a.jsonl", "--queries", "b.jsonl", "--k", "5,1"], { catalog: "a.jsonl", queries: "b.jsonl", ks: [1, 5] }],
     [["--dataset", "metatool", "--split", "dev", "--sample", "500"], { split: "dev", sample: 500 }],
     [["--dataset", "app", "--fusion", "rrf"], { fusion: { method: "rrf", denseWeight: 1, keywordWeight: 1, rrfK: 60 } }],
-    [["--dataset", "bfcl", "--data-dir", "/data", "--no-tool-threshold", "0.4"], { dataDir: "/data", noToolThreshold: 0.4 }],
+    [["--dataset", "bfcl", "--data-dir", "/data", "--no-tool-threshold", "0.4"], { dataDir: "/data", noToolThreshold: 0.4, rerank: false }],
+    [["--dataset", "bfcl", "--rerank"], { rerank: true }],
   ])("%j", (argv, expected) => {
     expect(parseRetrievalArgs(argv)).toMatchObject(expected);
   });

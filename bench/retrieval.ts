@@ -6,7 +6,7 @@
  *   npm run bench -- retrieval --catalog tools.jsonl --queries queries.jsonl
  *   options: [--k 1,3,5,10] [--split test|dev|all] [--sample 2000] [--no-tool-threshold X]
  *            [--fusion weighted|rrf] [--dense-weight W] [--keyword-weight W] [--latency-queries 300]
- *            [--cache-dir DIR] [--out report.json]
+ *            [--rerank] [--cache-dir DIR] [--out report.json]
  *
  * Builds the index twice: cold (empty embedding cache directory, a fresh temporary one unless --cache-dir)
  * and warm (same directory, new process-level cache object), and reports both times. Latency is `select()`
@@ -27,7 +27,7 @@ import { BenchInputError, parseBenchOptions, quantile, type BenchReport } from "
 import { appDataset, benchmarksDir, bfclDataset, fileDataset, hashOrder, latencyDataset, metatoolDataset, type BenchDataset, type BenchQuery } from "./retrieval-data.js";
 import { rankingMetrics, type QueryOutcome } from "./retrieval-metrics.js";
 
-export const usage = "npm run bench -- retrieval (--dataset bfcl|metatool|app|latency | --catalog FILE --queries FILE) [--k 1,3,5,10] [--split test|dev|all] [--out FILE]";
+export const usage = "npm run bench -- retrieval (--dataset bfcl|metatool|app|latency | --catalog FILE --queries FILE) [--k 1,3,5,10] [--split test|dev|all] [--rerank] [--out FILE]";
 
 export interface RetrievalArgs {
   dataset?: "bfcl" | "metatool" | "app" | "latency";
@@ -41,6 +41,8 @@ export interface RetrievalArgs {
   fusion: FusionOptions;
   latencyQueries: number;
   cacheDir?: string;
+  /** Turn on the learned re-ranker (`ToolIndex` option `rerank`, src/retrieval/rerank.ts). */
+  rerank: boolean;
 }
 
 /** Parses and checks the bench's options; bad input throws `BenchInputError` (exit code 2). */
@@ -59,6 +61,7 @@ export function parseRetrievalArgs(argv: string[]): RetrievalArgs {
         "keyword-weight": { type: "string" },
         "latency-queries": { type: "string" },
         "cache-dir": { type: "string" },
+        rerank: { type: "boolean" },
       }, usage);
   const dataset = values.dataset;
   if (dataset !== undefined && !["bfcl", "metatool", "app", "latency"].includes(dataset)) {
@@ -99,6 +102,7 @@ export function parseRetrievalArgs(argv: string[]): RetrievalArgs {
     fusion,
     latencyQueries: num("latency-queries", 300, (n) => Number.isInteger(n) && n >= 0),
     ...(values["cache-dir"] ? { cacheDir: values["cache-dir"] } : {}),
+    rerank: (values.rerank as unknown) === true,
   };
 }
 
@@ -136,13 +140,13 @@ export async function run(argv: string[]): Promise<BenchReport> {
     };
     let cpu = process.cpuUsage();
     let t = performance.now();
-    await ToolIndex.build(data.catalog, { embeddings: cold.embeddings, fusion: args.fusion });
+    await ToolIndex.build(data.catalog, { embeddings: cold.embeddings, fusion: args.fusion, rerank: args.rerank });
     const buildCold = performance.now() - t;
     const buildColdCpu = cpuMs(cpu);
     const warm = retrievalEmbeddings(process.env, { cacheDir });
     cpu = process.cpuUsage();
     t = performance.now();
-    const index = await ToolIndex.build(data.catalog, { embeddings: warm.embeddings, fusion: args.fusion });
+    const index = await ToolIndex.build(data.catalog, { embeddings: warm.embeddings, fusion: args.fusion, rerank: args.rerank });
     const buildWarm = performance.now() - t;
     const buildWarmCpu = cpuMs(cpu);
     const warmCalls = warm.embeddings instanceof CachedEmbeddings ? warm.embeddings.stats.modelCalls : 0;
@@ -226,7 +230,7 @@ export async function run(argv: string[]): Promise<BenchReport> {
       notes: [
         ...data.notes,
         `split: ${args.split} (${queries.length} queries); retrieval settings were tuned on the dev split only.`,
-        `fusion: ${args.fusion.method} (dense ${args.fusion.denseWeight}, keyword ${args.fusion.keywordWeight}); no-tool threshold ${args.noToolThreshold}; embeddings ${warm.modelId}.`,
+        `fusion: ${args.fusion.method} (dense ${args.fusion.denseWeight}, keyword ${args.fusion.keywordWeight}); no-tool threshold ${args.noToolThreshold}; re-ranker ${args.rerank ? "on" : "off"}; embeddings ${warm.modelId}.`,
         `recall/mrr rank the whole catalogue${scoped.length ? " (agent_scope: only the agent's tools, as in the app)" : ""}; bm25 groups: plain BM25 over name + description, the floor.`,
         `latency: select() on ${times.length} queries one by one on the warm index (p50_cpu_ms, build_cpu_ms_*: CPU time of the process, which waits for a core do not inflate; load_average_1m: the machine's load when the run ended); schema tokens: JSON of the selected (k=5) vs all tool schemas, cl100k_base.`,
       ],

@@ -154,7 +154,7 @@ describe("ToolIndex.select", () => {
     expect(embeddings.queryCalls).toBe(1);
   });
 
-  it("re-ranks the whole request (rerank.ts): the near-duplicate whose name and parameters the request uses moves up; rerank: false keeps the fused order", async () => {
+  it("rerank: true re-ranks the whole request (rerank.ts): the near-duplicate whose name and parameters the request uses moves up; the default keeps the fused order", async () => {
     const restaurants: ToolDocument[] = [
       { name: "restaurant_search", description: "Search restaurants in a city that serve a cuisine, within a distance in miles." },
       { name: "restaurant_find_nearby", description: "Restaurants close to a location.", parameters: { type: "object", properties: { location: { type: "string" }, max_distance: { type: "number" } } } },
@@ -163,11 +163,11 @@ describe("ToolIndex.select", () => {
     ];
     const query = "find restaurants nearby serving a cuisine in the city within a distance in miles of my location";
     const options = { embeddings: new WordEmbeddings(), warn: () => {} };
-    const plain = await ToolIndex.build(restaurants, { ...options, rerank: false });
+    const plain = await ToolIndex.build(restaurants, options);
     const fused = fuse(await plain.rawScores(query));
     expect((await plain.search(query, { k: 4 })).tools.map((t) => t.name)).toEqual(fused.map((f) => restaurants[f.index]!.name));
     expect(fused[0]!.index).toBe(0);
-    const { tools } = await (await ToolIndex.build(restaurants, options)).search(query, { k: 4 });
+    const { tools } = await (await ToolIndex.build(restaurants, { ...options, rerank: true })).search(query, { k: 4 });
     expect(tools.map((t) => t.name).slice(0, 2)).toEqual(["restaurant_find_nearby", "restaurant_search"]);
     expect(tools.map((t) => t.score)).toEqual(fused.map((f) => f.score)); // the fused scale, slot by slot
   });

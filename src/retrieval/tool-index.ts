@@ -11,7 +11,7 @@
  *   and scored in one pass (`VectorMatrix`), which is several times faster than the store's search.
  * - Keyword half: BM25F over name, description, parameters and examples (`bm25.ts`).
  * - Fusion (`fusion.ts`): weighted sum of cosine and scaled BM25; see the README for the measurements.
- * - Re-ranking (`rerank.ts`): a fitted linear model re-orders the head of the whole request's fused ranking.
+ * - Re-ranking (`rerank.ts`, opt-in): a fitted linear model re-orders the head of the whole request's fused ranking.
  * - Multi-task requests (`query-split.ts`) are ranked whole and per task, and the rankings merged so that every
  *   task that matches a tool well gets one into the top k (`coverRankings`).
  *
@@ -80,9 +80,10 @@ export interface ToolIndexOptions {
   splitQueries?: boolean;
   /**
    * Re-rank the head of the whole request's fused ranking with the fitted linear model of `rerank.ts`
-   * (name-word and parameter-name matches, BM25 per field). Applies when dense scores exist.
-   * @default true
-   * @example ToolIndex.build(docs, { rerank: false }) // the fused ranking alone, for comparison
+   * (name-word and parameter-name matches, BM25 per field). Applies when dense scores exist. Off by default:
+   * it raised every dev split but not the test splits (README, "Tool retrieval").
+   * @default false
+   * @example ToolIndex.build(docs, { rerank: true })
    */
   rerank?: boolean;
   /** Texts embedded per tool. @default `embeddingTexts` */
@@ -236,7 +237,7 @@ export class ToolIndex {
       }
       progress({ phase: "store", done: Math.min(i + CHUNK, ops.length), total: ops.length });
     }
-    const reranker = options.rerank === false ? undefined : new RerankContext(catalog);
+    const reranker = options.rerank === true ? new RerankContext(catalog) : undefined;
     const index = new ToolIndex(catalog, store, namespace, bm25, denseReady, options, queryEmbeddings, matrix, reranker);
     if (!denseReady) index.warned = true;
     return index;
