@@ -318,6 +318,13 @@ async function main() {
     }
     console.log("no parts model:", JSON.stringify(Object.fromEntries(Object.entries(recallOf(p, whole)).filter(([k]) => k.includes("split")))), "mt multi", JSON.stringify(recallOf(mm, whole)));
   }
+  if (process.env.NOSPLIT) {
+    const mm = await prepare(meta, meta.queries.filter((q) => q.group === "multi-tool"));
+    for (const split of [true, false]) {
+      const b = recallOf(p, undefined, { split });
+      console.log(`query splitting ${split ? "on" : "off"}:`, JSON.stringify(Object.fromEntries(Object.entries(b).filter(([k]) => k.includes("split")))), "mt multi", JSON.stringify(recallOf(mm, undefined, { split })), "mt single dev", JSON.stringify(recallOf(pm, undefined, { split })));
+    }
+  }
   if (process.env.MERGE) {
     const mm = await prepare(meta, meta.queries.filter((q) => q.group === "multi-tool"));
     const model: Model = { weights: [...RERANK_WEIGHTS], bias: 0, keepScores: true, only: "whole" };
