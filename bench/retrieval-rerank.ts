@@ -1,10 +1,18 @@
 /**
- * Re-ranker experiments (not a bench): `npx tsx bench/retrieval-rerank.ts`.
+ * Re-ranker fitting and ranking experiments (not a bench): `npx tsx bench/retrieval-rerank.ts`.
  *
- * Honest-number rules: it loads BFCL's NON-target categories (simple_python, live_simple, parallel, live_parallel;
- * every split) as the training set, and only the DEV split of the target groups (multiple+parallel_multiple,
- * live_multiple+live_parallel_multiple) for validation. Test queries of the target groups are never loaded.
- * Query vectors are cached in `.data/rerank-queries.json`.
+ * Prints dev recall@5 of the fused ranking and of the re-ranker (`src/retrieval/rerank.ts`), refits the
+ * re-ranker's weights (listwise softmax cross-entropy, L2 0.01, deterministic full-batch gradient descent) and
+ * prints them as the `RERANK_WEIGHTS` constant. Honest-number rules: it loads BFCL's NON-target categories
+ * (simple_python, live_simple, parallel, live_parallel; every split) for fitting, half of MetaTool's single-tool
+ * DEV split for fitting and the other half to validate, MetaTool's two-tool set (no target), the app's dev split,
+ * and only the DEV split of BFCL's target groups (multiple+parallel_multiple, live_multiple+live_parallel_multiple).
+ * Test queries of the target groups are never loaded. Query vectors are cached in `.data/rerank-queries-*.json`.
+ *
+ * Experiments (environment): REFIT=0 (skip refitting), EXTRA=numGap,reqGap,descLen,paramCount,denseXkw,denseName
+ * (extra features), DEPTH=n (head size), DENSE=w / FIELDS=n,d,p,e / K1 / B (fusion and BM25F settings),
+ * PARTS=1 (re-rank the task parts with a model fitted on parts), MERGE=1 (coverage-merge decays),
+ * DIVERSITY=1 (near-duplicate penalty in the merge), NOSPLIT=1 (query splitting on/off).
  */
 import fs from "node:fs";
 import path from "node:path";
