@@ -49,7 +49,7 @@ export interface FastRouterSettings {
  * Tuned on `evals/datasets/routing-tune.jsonl` (200 requests written blind to the router's examples): the largest
  * share routed without a model call whose accuracy stays at 0.98 or more (`npx tsx bench/routing-tune.ts --data ...`).
  */
-export const DEFAULT_FAST_ROUTER: Omit<FastRouterSettings, "enabled"> = { minScore: 0.5, minMargin: 0.12, partMinScore: 0.4, partMinMargin: 0.04, clarifyBelow: 0.27 };
+export const DEFAULT_FAST_ROUTER: Omit<FastRouterSettings, "enabled"> = { minScore: 0.44, minMargin: 0.1, partMinScore: 0.3, partMinMargin: 0.08, clarifyBelow: 0.27 };
 
 /** Dense and keyword weights for example matching; the retrieval defaults, checked on the routing dev split. */
 export const ROUTER_FUSION: FusionOptions = { method: "weighted", denseWeight: 0.6, keywordWeight: 0.4 };
