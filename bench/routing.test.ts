@@ -49,7 +49,8 @@ describe("routing bench", () => {
     expect(code).toBe(0);
     const m = report!.metrics;
     expect(m.examples).toBe(3);
-    expect(m.routed_without_model_call! * 3).toBeCloseTo(m.fast_path_examples!, 6);
+    // Report metrics carry 4 decimals (2/3 -> 0.6667).
+    expect(m.routed_without_model_call! * 3).toBeCloseTo(m.fast_path_examples!, 3);
     expect(m.fast_path_examples).toBeGreaterThanOrEqual(2);
     expect(m.fast_path_accuracy).toBe(1);
     const off = await runBench(["routing", "--data", data, "--no-fast"], quiet().io);
