@@ -229,34 +229,35 @@ export function decideFastRoute(scored: ScoredRequest, settings: Omit<FastRouter
     return Boolean(best) && best!.score >= minScore && best!.score - (second?.score ?? 0) >= minMargin;
   };
   const { request, ranking } = scored;
-  const similar = scored.similar ?? [];
   const named = scored.named ?? [];
   const parts: PartVote[] = scored.parts.map((p) => ({ ...p, confident: sure(p.ranking, settings.partMinScore, settings.partMinMargin) }));
+  // What every decision carries besides its routes.
+  const carried = { ranking, parts, similar: scored.similar ?? [], named };
   const top = ranking[0];
-  if (!top) return { routes: [], confident: false, confidence: 0, ranking, parts, similar, named };
+  if (!top) return { routes: [], confident: false, confidence: 0, ...carried };
   const sureOfWhole = sure(ranking, settings.minScore, settings.minMargin);
   // Vague requests score low against everything, so the vague examples need only lead, not reach minScore.
   const leads = top.score - (ranking[1]?.score ?? 0) >= settings.minMargin;
   const vague = !namesSomething(request) && (top.score < settings.clarifyBelow || (top.route === CLARIFY_ROUTE && leads));
-  if (vague) return { routes: [], confident: true, confidence: top.score, ranking, parts, similar, named };
-  if (top.route === CLARIFY_ROUTE) return { routes: [], confident: false, confidence: top.score, ranking, parts, similar, named };
+  if (vague) return { routes: [], confident: true, confidence: top.score, ...carried };
+  if (top.route === CLARIFY_ROUTE) return { routes: [], confident: false, confidence: top.score, ...carried };
   // A whole-request route that spans every domain (the weekly brief) is not split into its domains' parts.
   if (parts.length === 0 || (sureOfWhole && WHOLE_ONLY_ROUTES.has(top.route))) {
-    return { routes: WHOLE_ONLY_ROUTES.has(top.route) ? [top.route] : withNamed([top.route], scored.named), confident: sureOfWhole, confidence: top.score, ranking, parts, similar, named };
+    return { routes: WHOLE_ONLY_ROUTES.has(top.route) ? [top.route] : withNamed([top.route], named), confident: sureOfWhole, confidence: top.score, ...carried };
   }
   // Several parts: each must be sure of its route; the routes are theirs (the whole request's best first).
   // A part nearest the vague examples ("thanks", "please") votes for nothing.
   const votes = [...new Set(parts.map((p) => p.ranking[0]!.route).filter((r) => r !== CLARIFY_ROUTE))];
-  if (votes.length === 0) return { routes: [], confident: false, confidence: top.score, ranking, parts, similar, named };
-  const routes = withNamed(votes.includes(top.route) ? [top.route, ...votes.filter((r) => r !== top.route)] : votes, scored.named);
+  if (votes.length === 0) return { routes: [], confident: false, confidence: top.score, ...carried };
+  const routes = withNamed(votes.includes(top.route) ? [top.route, ...votes.filter((r) => r !== top.route)] : votes, named);
   const confident = parts.every((p) => p.confident) && (routes.length > 1 || sureOfWhole);
   const confidence = Math.min(top.score, ...parts.map((p) => p.ranking[0]!.score));
-  return { routes, confident, confidence, ranking, parts, similar, named };
+  return { routes, confident, confidence, ...carried };
 }
 
 /** The routes plus any whose records the request names (those agents hold the data the answer needs). */
-function withNamed(routes: string[], named: string[] | undefined): string[] {
-  return [...routes, ...(named ?? []).filter((r) => !routes.includes(r))];
+export function withNamed<R extends string>(routes: readonly R[], named: readonly string[]): R[] {
+  return [...routes, ...(named as R[]).filter((r) => !routes.includes(r))];
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { decideRoute, routingThreshold, type RouteDecision, type RoutingHint } from "../../graphs/meta/router.js";
 import type { RouteName } from "../../graphs/meta/directory.js";
-import { EmbeddingRouter, fastRouterSettings, namesSomething, type FastRoute, type FastRouterSettings } from "./embedding-router.js";
+import { EmbeddingRouter, fastRouterSettings, namesSomething, withNamed, type FastRoute, type FastRouterSettings } from "./embedding-router.js";
 import { appRouteExamples } from "./route-examples.js";
 import { EntityEvidence } from "./entity-evidence.js";
 import { DOMAIN_TOOLS } from "../../graphs/agents/tool-index.js";
@@ -87,7 +87,7 @@ export async function routeRequest(request: string, options: RouteRequestOptions
  * not met with a clarifying question, when the model names a route or the record names one (it says what it is about).
  */
 export function withNamedRecords(decision: RouteDecision, request: string, named: readonly string[]): RouteDecision {
-  const routes = [...decision.routes, ...(named as RouteName[]).filter((r) => !decision.routes.includes(r))];
+  const routes = withNamed(decision.routes, named);
   if (routes.length === 0 || !namesSomething(request)) return decision;
   const confidence = Math.max(decision.confidence, routingThreshold());
   const added = routes.length > decision.routes.length ? ` Records named in the request add ${routes.slice(decision.routes.length).join(", ")}.` : "";
