@@ -93,10 +93,12 @@ export function routerPrompt(similar: readonly { route: string; text: string }[]
 }
 
 function similarLines(similar: readonly { route: string; text: string }[]): string[] {
-  const routed = similar.filter((s) => (ROUTES as readonly string[]).includes(s.route));
-  const vague = similar.filter((s) => !(ROUTES as readonly string[]).includes(s.route));
+  // A request that needed several routes is labelled with all of them ("finance + shipping").
+  const isRouted = (route: string) => route.split("+").every((r) => (ROUTES as readonly string[]).includes(r));
+  const routed = similar.filter((s) => isRouted(s.route));
+  const vague = similar.filter((s) => !isRouted(s.route));
   return [
-    ...(routed.length > 0 ? ["Labelled requests similar to this one:", ...routed.map((s) => `- ${s.route}: ${s.text}`)] : []),
+    ...(routed.length > 0 ? ["Labelled requests similar to this one:", ...routed.map((s) => `- ${s.route.split("+").join(" + ")}: ${s.text}`)] : []),
     ...(vague.length > 0 ? ["Similar requests that were too vague to route (ask a clarifying question):", ...vague.map((s) => `  ${s.text}`)] : []),
   ];
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { EmbeddingRouter, CLARIFY_ROUTE, decideFastRoute, fastRouterSettings, requestParts, namesSomething, DEFAULT_FAST_ROUTER } from "./embedding-router.js";
+import { EmbeddingRouter, CLARIFY_ROUTE, decideFastRoute, routesOf, fastRouterSettings, requestParts, namesSomething, DEFAULT_FAST_ROUTER } from "./embedding-router.js";
 import { routeRequest, withNamedRecords } from "./route-request.js";
 import fs from "node:fs";
 import os from "node:os";
@@ -36,6 +36,19 @@ describe("embedding router", () => {
     const result = await router.route("Refund payment PAY-31043 and track shipment SHP-40233");
     expect(result.parts.map((p) => p.ranking[0]!.route)).toEqual(["finance", "shipping"]);
     expect([...result.routes].sort()).toEqual(["finance", "shipping"]);
+  });
+
+  it("a request nearest the examples of a combination of routes is sent to every route it names", async () => {
+    const router = await EmbeddingRouter.build([
+      ...EXAMPLES,
+      { route: "finance+shipping", text: "I was billed for order ORD-10455 but it never arrived" },
+      { route: "finance+shipping", text: "Charged for a parcel that never came" },
+    ]);
+    const result = await router.route("I got charged for my order ORD-10990 that never showed up");
+    expect(result.ranking[0]!.route).toBe("finance+shipping");
+    expect([...result.routes].sort()).toEqual(["finance", "shipping"]);
+    // Without those examples the same request reads as one domain.
+    expect((await (await EmbeddingRouter.build(EXAMPLES)).route("I got charged for my order ORD-10990 that never showed up")).routes).toHaveLength(1);
   });
 
   it("a request nearest the vague examples gets a clarifying question without the model, unless it names a record", () => {
@@ -95,9 +108,13 @@ describe("embedding router", () => {
     expect(result.similar.map((s) => s.score)).toEqual([...result.similar.map((s) => s.score)].sort((a, b) => b - a));
   });
 
-  it("the app's examples cover every route and never file one text under two routes", () => {
+  it("the app's examples cover every route, name only routes or their combinations, and never file one text twice", () => {
     const examples = appRouteExamples();
-    expect(new Set(examples.map((e) => e.route))).toEqual(new Set(["support", "incidents", "finance", "shipping", "weekly_brief", CLARIFY_ROUTE]));
+    const routes = new Set(examples.map((e) => e.route));
+    for (const route of ["support", "incidents", "finance", "shipping", "weekly_brief", CLARIFY_ROUTE]) expect(routes).toContain(route);
+    const combined = [...routes].filter((r) => r.includes("+"));
+    expect(combined).toContain("finance+shipping");
+    for (const route of combined) expect(routesOf(route).every((r) => ["support", "incidents", "finance", "shipping", "weekly_brief"].includes(r))).toBe(true);
     const texts = examples.map((e) => e.text.toLowerCase());
     expect(new Set(texts).size).toBe(texts.length);
   });
@@ -146,6 +163,13 @@ describe("routeRequest", () => {
     const system = String(model.calls[0]!.messages[0]!.content);
     expect(system).toContain("Labelled requests similar to this one:\n- shipping: Where is my order ORD-10233?");
   });
+
+  it("shows a labelled request that needed several routes with all of them", async () => {
+    const router = await EmbeddingRouter.build([...EXAMPLES, { route: "finance+shipping", text: "Billed for order ORD-10455 that never arrived" }]);
+    const model = modelSays(["shipping"]);
+    await routeRequest("Charged for ORD-10500 but nothing came", { model: () => model, router, settings: { ...fastRouterSettings({}), minScore: 2 } });
+    expect(String(model.calls[0]!.messages[0]!.content)).toContain("- finance + shipping: Billed for order ORD-10455 that never arrived");
+  });
 });
 
 describe("labelled router examples", () => {
@@ -156,7 +180,7 @@ describe("labelled router examples", () => {
     return file;
   };
 
-  it("a one-route row is an example of its route, a [] row of the vague requests; several routes are left out", () => {
+  it("a one-route row is an example of its route, a [] row of the vague requests, several routes of their combination", () => {
     const file = write([
       JSON.stringify({ id: "x1", request: "where is ORD-10001", expected_agents: ["shipping"] }),
       JSON.stringify({ id: "x2", request: "hmm?", expected_agents: [] }),
@@ -166,6 +190,7 @@ describe("labelled router examples", () => {
     expect(labelledRouteExamples(file)).toEqual([
       { route: "shipping", text: "where is ORD-10001" },
       { route: CLARIFY_ROUTE, text: "hmm?" },
+      { route: "finance+shipping", text: "refund and reship ORD-10002" },
     ]);
     const texts = appRouteExamples({ KEEL_ROUTER_EXAMPLES: file }).map((e) => e.text);
     expect(texts).toContain("where is ORD-10001");

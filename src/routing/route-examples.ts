@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigurationError } from "../errors.js";
 import { ROUTES, ROUTE_DIRECTORY } from "../../graphs/meta/directory.js";
 import { DOMAIN_TOOLS } from "../../graphs/agents/tool-index.js";
-import { CLARIFY_ROUTE, type RouteExample } from "./embedding-router.js";
+import { CLARIFY_ROUTE, COMBINED_ROUTE_SEPARATOR, type RouteExample } from "./embedding-router.js";
 
 /** A few more ways to ask for the weekly brief, which has no tools of its own to lend examples. */
 const WEEKLY_BRIEF_EXTRA = [
@@ -106,8 +106,9 @@ export function routerExampleFiles(env: NodeJS.ProcessEnv = process.env): string
 
 /**
  * Labelled requests as router examples: a one-route row is an example of that route, a `[]` row of the vague
- * requests; a row needing several routes is left out (as one example it would blur every route it names; the
- * router finds such requests' routes part by part). A malformed row throws `ConfigurationError` naming file and line.
+ * requests, and a row needing several routes an example of their combination ("finance+shipping": as an example
+ * of each route alone it would blur both, and requests such as "billed for an order that never came" read as one
+ * domain, so part-by-part routing misses them). A malformed row throws `ConfigurationError` naming file and line.
  */
 export function labelledRouteExamples(file: string): RouteExample[] {
   let text: string;
@@ -131,7 +132,7 @@ export function labelledRouteExamples(file: string): RouteExample[] {
       throw new ConfigurationError(`${where} needs a non-empty "request" and "expected_agents" naming routes among ${ROUTES.join(", ")}.`, "Fix or remove the row.");
     }
     if (routes.length === 0) examples.push({ route: CLARIFY_ROUTE, text: row.request });
-    else if (routes.length === 1) examples.push({ route: String(routes[0]), text: row.request });
+    else examples.push({ route: [...new Set(routes.map(String))].sort().join(COMBINED_ROUTE_SEPARATOR), text: row.request });
   });
   return examples;
 }
