@@ -60,11 +60,12 @@ if (lofo) {
 
 const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toFixed(3)));
 const results: { s: Omit<FastRouterSettings, "enabled">; share: number; fastAcc: number; overall?: number; dataShare: number; dataAcc: number }[] = [];
-for (const minScore of grid(0.3, 0.6, 0.02))
-  for (const minMargin of grid(0, 0.16, 0.02))
-    for (const partMinScore of grid(0.3, 0.6, 0.05))
-      for (const partMinMargin of grid(0, 0.16, 0.04))
-        for (const clarifyBelow of lofo ? [0.27] : [0, 0.25, 0.27, 0.3]) {
+// Scores are shares of the nearest examples' vote (0..1, plus the record-evidence bonus); clarifyBelow is a similarity.
+for (const minScore of grid(0.3, 0.9, 0.1))
+  for (const minMargin of grid(0.2, 0.7, 0.05))
+    for (const partMinScore of grid(0.6, 1, 0.1))
+      for (const partMinMargin of grid(0, 0.2, 0.1))
+        for (const clarifyBelow of [0.24, 0.27, 0.3]) {
           const s = { minScore, minMargin, partMinScore, partMinMargin, clarifyBelow };
           const count = { fast: 0, fastOk: 0, ok: 0, dataFast: 0, dataFastOk: 0, data: 0 };
           for (const item of items) {

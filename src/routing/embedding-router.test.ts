@@ -38,6 +38,24 @@ describe("embedding router", () => {
     expect([...result.routes].sort()).toEqual(["finance", "shipping"]);
   });
 
+  it("scores are each route's share of the nearest examples' similarity-weighted vote", async () => {
+    const router = await EmbeddingRouter.build(EXAMPLES);
+    const scored = await router.score("Refund the payment for the customer who was charged twice");
+    expect(scored.ranking.reduce((sum, r) => sum + r.score, 0)).toBeCloseTo(1, 6);
+    expect(scored.ranking[0]).toMatchObject({ route: "finance" });
+    expect(scored.ranking[0]!.score).toBeGreaterThan(0.5);
+    // Closeness is the nearest example's own similarity, not a share.
+    expect(scored.closeness).toBeCloseTo(scored.similar![0]!.score, 6);
+  });
+
+  it("a request unlike every example is not routed without the model, however the vote goes", () => {
+    const ranking = [{ route: "finance", score: 0.95 }, { route: "shipping", score: 0.05 }];
+    const s = DEFAULT_FAST_ROUTER;
+    expect(decideFastRoute({ request: "INV-20001 weather forecast", ranking, parts: [], closeness: s.clarifyBelow + 0.05 }, s).confident).toBe(true);
+    expect(decideFastRoute({ request: "INV-20001 weather forecast", ranking, parts: [], closeness: s.clarifyBelow - 0.05 }, s).confident).toBe(false);
+    expect(decideFastRoute({ request: "weather forecast", ranking, parts: [], closeness: s.clarifyBelow - 0.05 }, s)).toMatchObject({ routes: [], confident: true });
+  });
+
   it("a request nearest the examples of a combination of routes is sent to every route it names", async () => {
     const router = await EmbeddingRouter.build([
       ...EXAMPLES,
@@ -60,7 +78,7 @@ describe("embedding router", () => {
   it("the decision rule: unsure below the score or margin, clarify on a vague request, never on one naming a record", () => {
     const scored = (request: string, a: number, b: number) => ({ request, ranking: [{ route: "finance", score: a }, { route: "shipping", score: b }], parts: [] });
     const s = DEFAULT_FAST_ROUTER;
-    expect(decideFastRoute(scored("x", s.minScore + 0.1, s.minScore - 0.1), s).confident).toBe(true);
+    expect(decideFastRoute(scored("x", s.minScore + 0.1, s.minScore + 0.1 - s.minMargin - 0.01), s).confident).toBe(true);
     expect(decideFastRoute(scored("x", s.minScore - 0.01, 0), s).confident).toBe(false);
     expect(decideFastRoute(scored("x", s.minScore + 0.1, s.minScore + 0.1 - s.minMargin / 2), s).confident).toBe(false);
     const vague = decideFastRoute(scored("can you check on it", s.clarifyBelow - 0.05, 0.1), s);
