@@ -3,7 +3,7 @@
  * examples the model's routing prompt shows), the example requests of every tool under the route of the agent
  * that owns the tool, and labelled requests (`config/router-examples.jsonl`: real-looking requests with the
  * routes they need, the way production requests are labelled and promoted). Nothing here comes from the routing
- * evaluation sets (`evals/datasets/routing.jsonl`, `routing-blind.jsonl`).
+ * evaluation sets (`evals/datasets/routing*.jsonl`).
  */
 import fs from "node:fs";
 import path from "node:path";
