@@ -2,6 +2,8 @@
  * What each route of the meta agent covers, with example requests. The router prompt is built from this, so
  * a real model reads the same descriptions and examples that the offline model scores against.
  */
+import { routesOf } from "../../src/routing/embedding-router.js";
+
 export const TASK_AGENTS = ["support", "incidents", "finance", "shipping"] as const;
 export type TaskAgentName = (typeof TASK_AGENTS)[number];
 
@@ -94,11 +96,11 @@ export function routerPrompt(similar: readonly { route: string; text: string }[]
 
 function similarLines(similar: readonly { route: string; text: string }[]): string[] {
   // A request that needed several routes is labelled with all of them ("finance + shipping").
-  const isRouted = (route: string) => route.split("+").every((r) => (ROUTES as readonly string[]).includes(r));
+  const isRouted = (route: string) => routesOf(route).every((r) => (ROUTES as readonly string[]).includes(r));
   const routed = similar.filter((s) => isRouted(s.route));
   const vague = similar.filter((s) => !isRouted(s.route));
   return [
-    ...(routed.length > 0 ? ["Labelled requests similar to this one:", ...routed.map((s) => `- ${s.route.split("+").join(" + ")}: ${s.text}`)] : []),
+    ...(routed.length > 0 ? ["Labelled requests similar to this one:", ...routed.map((s) => `- ${routesOf(s.route).join(" + ")}: ${s.text}`)] : []),
     ...(vague.length > 0 ? ["Similar requests that were too vague to route (ask a clarifying question):", ...vague.map((s) => `  ${s.text}`)] : []),
   ];
 }
