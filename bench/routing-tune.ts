@@ -61,12 +61,13 @@ if (lofo) {
 const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toFixed(3)));
 const results: { s: Omit<FastRouterSettings, "enabled">; share: number; fastAcc: number; overall?: number; dataShare: number; dataAcc: number }[] = [];
 // Scores are shares of the nearest examples' vote (0..1, plus the record-evidence bonus); clarifyBelow is a similarity.
-for (const minScore of grid(0.3, 0.9, 0.1))
-  for (const minMargin of grid(0.2, 0.7, 0.05))
-    for (const partMinScore of grid(0.6, 1, 0.1))
-      for (const partMinMargin of grid(0, 0.2, 0.1))
-        for (const clarifyBelow of [0.24, 0.27, 0.3]) {
-          const s = { minScore, minMargin, partMinScore, partMinMargin, clarifyBelow };
+// partObjection above 1 is the stricter rule (every clause sure); clarifyBelow 0.27 won over 0.24 and 0.3 before it.
+for (const minScore of grid(0.4, 0.9, 0.1))
+  for (const minMargin of grid(0, 0.7, 0.05))
+    for (const partMinScore of grid(0.7, 1, 0.05))
+      for (const partMinMargin of [0, 0.1])
+        for (const partObjection of [0.3, 0.4, 0.5, 2]) {
+          const s = { minScore, minMargin, partMinScore, partMinMargin, clarifyBelow: 0.27, partObjection };
           const count = { fast: 0, fastOk: 0, ok: 0, dataFast: 0, dataFastOk: 0, data: 0 };
           for (const item of items) {
             const d = decideFastRoute(item.scored, s);

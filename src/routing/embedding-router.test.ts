@@ -86,6 +86,29 @@ describe("embedding router", () => {
     expect(decideFastRoute(scored("ORD-10233?", s.clarifyBelow - 0.05, 0.1), s).confident).toBe(false);
   });
 
+  describe("a request sure as a whole, with clauses", () => {
+    const s = DEFAULT_FAST_ROUTER;
+    const part = (text: string, route: string, score: number) => ({ text, ranking: [{ route, score }, { route: "support", score: Math.max(0, 1 - score) / 2 }] });
+    const unsure = (s.partObjection + s.partMinScore) / 2; // leans, but is not sure
+    const whole = [{ route: "finance", score: 0.95 }, { route: "shipping", score: 0.05 }];
+    it.each([
+      ["keeps its routes when an unsure clause leans nowhere strongly", [part("hi there, hope all is well", "shipping", s.partObjection - 0.05)], s, { confident: true, routes: ["finance"] }],
+      ["keeps its routes when an unsure clause leans to one of them", [part("thanks, the invoice", "finance", unsure)], s, { confident: true, routes: ["finance"] }],
+      ["ignores an unsure clause nearest the vague examples", [part("anyway, thoughts?", CLARIFY_ROUTE, 0.9)], s, { confident: true, routes: ["finance"] }],
+      ["adds the route of a sure clause", [part("and where is ORD-2", "shipping", 0.99)], s, { confident: true, routes: ["finance", "shipping"] }],
+      ["asks the model when an unsure clause leans elsewhere", [part("the parcel never came", "shipping", unsure)], s, { confident: false }],
+      ["asks the model about any unsure clause with the objection off", [part("hi there, hope all is well", "shipping", s.partObjection - 0.05)], { ...s, partObjection: 2 }, { confident: false }],
+    ])("%s", (_name, parts, settings, expected) => {
+      const ask = part("Refund PAY-1 please", "finance", 0.99);
+      expect(decideFastRoute({ request: "Refund PAY-1 please. more", ranking: whole, parts: [ask, ...parts], closeness: 0.9 }, settings)).toMatchObject(expected);
+    });
+    it("is never decided by its clauses alone when the whole is unsure", () => {
+      const unsureWhole = [{ route: "finance", score: s.minScore - 0.01 }, { route: "shipping", score: 0 }];
+      const parts = [part("Refund PAY-1 please", "finance", 0.99), part("hi there", "shipping", 0.1)];
+      expect(decideFastRoute({ request: "Refund PAY-1 please. hi there", ranking: unsureWhole, parts, closeness: 0.9 }, s).confident).toBe(false);
+    });
+  });
+
   it.each([
     ["Refund PAY-1 and cancel order ORD-2", ["Refund PAY-1", "cancel order ORD-2"]],
     ["Which shipments are late, and which invoices are overdue?", ["Which shipments are late", "which invoices are overdue?"]],
