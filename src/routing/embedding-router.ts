@@ -10,7 +10,8 @@
  * was charged twice") is also scored clause by clause, and each clause votes.
  *
  * The router is confident when the best route scores at least `minScore` and leads the runner-up by at least
- * `minMargin`, for the whole request and for every clause; otherwise it says so and the caller asks the model.
+ * `minMargin`, and no clause it is unsure of leans to another route (`partObjection`), or when every clause is sure
+ * of its own; otherwise it says so and the caller asks the model.
  * Thresholds were tuned on held-out requests only (`DEFAULT_FAST_ROUTER`).
  */
 import type { Embeddings } from "@langchain/core/embeddings";
@@ -69,7 +70,7 @@ export const ROUTER_FUSION: FusionOptions = { method: "weighted", denseWeight: 0
  * Added to a route's score when the text names a value only that route's tools take (`EntityEvidence`: an id such
  * as INV-20500, a service, a carrier; a combination naming that route counts). The routing dev split scored the same
  * from 0.05 to 0.2 when scores were similarities; on vote shares (5,360 held-out requests, every clause sure) 0, 0.05,
-0.1 and 0.2 routed 0.568, 0.581, 0.591 and 0.594 without a model call at 0.985, so 0.1 was kept.
+ * 0.1 and 0.2 routed 0.568, 0.581, 0.591 and 0.594 without a model call at 0.985, so 0.1 was kept.
  */
 export const ENTITY_BONUS = 0.1;
 
