@@ -8,7 +8,7 @@
  * and prints the settings with the largest share routed without a model call whose fast-path accuracy is at least
  * `--min-accuracy`. `--data` rows are scored by the app's router (`evals/datasets/routing-tune.jsonl` was written
  * blind to its examples). `--lofo` adds every labelled examples file (`config/router-examples*.jsonl`), each scored
- * by a router built without that file: held-out requests in every writer's style, about 4,000 in all, so the
+ * by a router built without that file: held-out requests in every writer's style, about 5,000 in all, so the
  * thresholds do not fit one small set. Without `--lofo` the harness also asks the router model for every row and
  * prints each setting's overall accuracy. No routing evaluation set other than `--data` is read.
  */
